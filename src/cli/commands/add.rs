@@ -1,0 +1,114 @@
+//! `candour add`: write down a dilemma. Never asks for the passphrase.
+
+use clap::Args;
+
+use crate::cli::context::Context;
+use crate::cli::editor;
+use crate::cli::error::{CliError, usage};
+use crate::cli::ui::{DIM, paint};
+use crate::error::Error;
+use crate::journal::{Entry, Journal};
+use crate::model::Payload;
+
+use super::{entry_full_json, local_time, parse_occurred, read_stdin_text};
+
+/// Write down a dilemma (never asks for the passphrase)
+///
+/// The text comes from the arguments, else from standard input when it is not a
+/// terminal, else from your editor ($VISUAL or $EDITOR). The entry is encrypted to the
+/// journal's public key, so no passphrase is needed. Its title is the first sentence.
+///
+/// Tip: use pseudonyms ("Patient A", "Mrs P") rather than names.
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:
+  candour add \"Patient on bay B gave me his personal number as I was moving hospital.\"
+  candour add --at \"yesterday 15:00\" \"A relative offered me a £20 note.\"
+  candour add --at \"last Friday\" < notes.txt
+  candour add                      # opens your editor")]
+pub struct AddArgs {
+    /// The dilemma, in your own words (quotes optional)
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    /// When it happened: "yesterday 15:00", "3 days ago", "last Friday", 2026-11-20 [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+
+    /// Write the text in your editor even when standard input is not a terminal
+    /// (for graphical editors such as `code --wait`)
+    #[arg(short, long, conflicts_with = "text")]
+    pub editor: bool,
+}
+
+/// Runs `candour add`.
+pub fn run(ctx: &mut Context, args: &AddArgs) -> Result<(), CliError> {
+    let occurred_at = match &args.at {
+        Some(when) => parse_occurred(ctx, "--at", when)?,
+        None => ctx.now,
+    };
+    // The journal is opened before any text is read, so a missing journal never costs
+    // the user what they typed.
+    let mut journal = match Journal::open(&ctx.settings.journal_dir) {
+        Ok(journal) => journal,
+        Err(Error::NoJournal { .. }) if ctx.env.stdin_tty && !ctx.ui.json => offer_init(ctx)?,
+        Err(e) => return Err(e.into()),
+    };
+    let text = gather_text(ctx, args)?;
+    let now = ctx.now_utc();
+    let payload = Payload::new(text, occurred_at, now);
+    let id = journal.add(&payload, now)?;
+    let entry = Entry {
+        id,
+        updated_at: now,
+        payload,
+    };
+    report(ctx, &entry)
+}
+
+fn gather_text(ctx: &mut Context, args: &AddArgs) -> Result<String, CliError> {
+    let text = if !args.text.is_empty() {
+        args.text.join(" ")
+    } else if !ctx.env.stdin_tty && !args.editor {
+        read_stdin_text()?.to_string()
+    } else {
+        if ctx.env.stderr_tty {
+            ctx.ui
+                .note("Opening your editor; save and close it to add the entry.");
+        }
+        editor::edit(&ctx.env, "")?.to_string()
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(usage("nothing to add: the entry text is empty"));
+    }
+    Ok(text.to_owned())
+}
+
+fn offer_init(ctx: &mut Context) -> Result<Journal, CliError> {
+    let dir = ctx.settings.journal_dir.display().to_string();
+    let create = dialoguer::Confirm::new()
+        .with_prompt(format!("There is no journal at {dir} yet. Create one now?"))
+        .default(true)
+        .interact()
+        .map_err(|e| CliError::Io(std::io::Error::other(e)))?;
+    if !create {
+        return Err(CliError::Cancelled(format!(
+            "no journal at {dir}; nothing was added (run `candour init` when ready)"
+        )));
+    }
+    super::init::create(ctx, None, None)
+}
+
+fn report(ctx: &mut Context, entry: &Entry) -> Result<(), CliError> {
+    if ctx.ui.json {
+        ctx.ui.json(&entry_full_json(entry))?;
+        return Ok(());
+    }
+    let p = &entry.payload;
+    ctx.ui.line(format!(
+        "Added entry {} {}",
+        entry.id,
+        paint(DIM, format!("({})", local_time(p.occurred_at)))
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! One module per subcommand: an `Args` struct (its doc comments are the `--help`) and a
+//! `run` function. Helpers shared by several commands live here.
+
+pub mod add;
+pub mod completions;
+pub mod delete;
+pub mod edit;
+pub mod init;
+pub mod list;
+pub mod passwd;
+pub mod show;
+
+use std::io::Read;
+
+use chrono::{DateTime, FixedOffset, Local};
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use super::context::Context;
+use super::error::{CliError, usage};
+use crate::dates;
+use crate::journal::{Entry, Journal, MAX_TEXT_BYTES};
+use crate::vault::JournalKey;
+
+/// Opens the journal named by the settings.
+pub fn open_journal(ctx: &mut Context) -> Result<Journal, CliError> {
+    ctx.ui
+        .verbose(format!("journal: {}", ctx.settings.journal_dir.display()));
+    Ok(Journal::open(&ctx.settings.journal_dir)?)
+}
+
+/// Opens and unlocks the journal.
+pub fn open_unlocked(ctx: &mut Context) -> Result<(Journal, JournalKey), CliError> {
+    let journal = open_journal(ctx)?;
+    let key = super::secret::unlock(ctx, &journal)?;
+    Ok((journal, key))
+}
+
+/// Reads all of stdin as UTF-8 text, refusing more than the entry limit.
+pub fn read_stdin_text() -> Result<Zeroizing<String>, CliError> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    std::io::stdin()
+        .lock()
+        .take(MAX_TEXT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_TEXT_BYTES {
+        return Err(usage(format!(
+            "the input is larger than the {MAX_TEXT_BYTES}-byte (1 MiB) limit for one entry; nothing was saved"
+        )));
+    }
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| usage("the input is not valid UTF-8 text; nothing was saved"))?;
+    Ok(Zeroizing::new(text.to_owned()))
+}
+
+/// Parses a `--at`-style date for the moment something happened.
+pub fn parse_occurred(
+    ctx: &Context,
+    flag: &str,
+    input: &str,
+) -> Result<DateTime<FixedOffset>, CliError> {
+    dates::parse(input, ctx.now)
+        .and_then(|when| when.as_occurred(input, ctx.now))
+        .map_err(|e| usage(format!("{flag}: {e}")))
+}
+
+/// Parses the start of a date range (`--from`, `--since`).
+pub fn parse_range_start(
+    ctx: &Context,
+    flag: &str,
+    input: &str,
+) -> Result<DateTime<chrono::Utc>, CliError> {
+    dates::parse(input, ctx.now)
+        .map(|when| when.as_range_start().with_timezone(&chrono::Utc))
+        .map_err(|e| usage(format!("{flag}: {e}")))
+}
+
+/// Parses the end of a date range (`--to`).
+pub fn parse_range_end(
+    ctx: &Context,
+    flag: &str,
+    input: &str,
+) -> Result<DateTime<chrono::Utc>, CliError> {
+    dates::parse(input, ctx.now)
+        .map(|when| when.as_range_end().with_timezone(&chrono::Utc))
+        .map_err(|e| usage(format!("{flag}: {e}")))
+}
+
+/// A time as the user reads it: local time zone, minutes.
+pub fn local_time(at: DateTime<FixedOffset>) -> String {
+    at.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The JSON summary of an entry used by `list` (and as the base of `show`).
+pub fn entry_summary_json(entry: &Entry) -> Value {
+    let p = &entry.payload;
+    json!({
+        "id": entry.id,
+        "uuid": p.uuid,
+        "occurred_at": p.occurred_at.to_rfc3339(),
+        "created_at": p.created_at.to_rfc3339(),
+        "updated_at": entry.updated_at.to_rfc3339(),
+        "title": p.title(),
+        "categories": p.category_ids().collect::<Vec<_>>(),
+        "route": p.route,
+        "escalate": p.route.needs_escalation(),
+        "status": p.status,
+    })
+}
+
+/// The full JSON of an entry (`show --json`, `add --json`).
+pub fn entry_full_json(entry: &Entry) -> Value {
+    let p = &entry.payload;
+    let mut value = entry_summary_json(entry);
+    if let Value::Object(map) = &mut value {
+        map.insert("body".into(), json!(p.body()));
+        map.insert("text".into(), json!(p.text));
+        map.insert("tags".into(), json!(p.tags));
+        map.insert("removed_tags".into(), json!(p.removed_tags));
+        map.insert("route_reasons".into(), json!(p.route_reasons));
+        map.insert("history".into(), json!(p.history));
+        map.insert("edited_at".into(), json!(p.edited_at));
+        map.insert("version".into(), json!(p.version));
+    }
+    value
+}

@@ -1,0 +1,165 @@
+//! Listing entries: select by plaintext dates first, decrypt only what is needed.
+//!
+//! Without a content filter, `-n 5` reads and decrypts exactly five rows. With one
+//! (`--contains`, `--category`, `--status`), rows are read newest first in batches and
+//! decrypted in parallel, stopping as soon as the limit is filled.
+
+use chrono::{DateTime, Utc};
+
+use super::{Entry, Journal};
+use crate::error::Error;
+use crate::model::{CategoryId, EntryId, Status};
+use crate::store::{RowFilter, Store};
+use crate::vault::JournalKey;
+
+/// Rows decrypted per batch when a content filter is set: large enough to keep every
+/// core busy, small enough that `-n 5 --contains` stops early on a big journal.
+const BATCH: u64 = 512;
+
+/// Which entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Only entries that happened at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Only entries that happened at or before this instant.
+    pub to: Option<DateTime<Utc>>,
+    /// At most this many (the newest).
+    pub limit: Option<usize>,
+    /// Only entries whose text contains this, ignoring case.
+    pub contains: Option<String>,
+    /// Only entries tagged with this category.
+    pub category: Option<CategoryId>,
+    /// Only entries with this status.
+    pub status: Option<Status>,
+}
+
+impl Query {
+    /// True when deciding needs the decrypted payload.
+    pub fn needs_content(&self) -> bool {
+        self.contains.is_some() || self.category.is_some() || self.status.is_some()
+    }
+
+    fn row_filter(&self) -> RowFilter {
+        RowFilter {
+            from: self.from.map(|t| t.timestamp()),
+            to: self.to.map(|t| t.timestamp()),
+            before: None,
+            limit: None,
+        }
+    }
+
+    /// True when a decrypted entry passes the content filters.
+    pub fn matches(&self, entry: &Entry, needle: Option<&str>) -> bool {
+        let payload = &entry.payload;
+        if let Some(status) = self.status
+            && payload.status != status
+        {
+            return false;
+        }
+        if let Some(category) = &self.category
+            && !payload.has_category(category)
+        {
+            return false;
+        }
+        if let Some(needle) = needle
+            && !contains_ignoring_case(&payload.text, needle)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// The result of a listing: the entries that could be read, and the ids of those that
+/// could not (damaged or written by a newer candour), so a single bad entry never hides
+/// the rest.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Matching entries, newest first.
+    pub entries: Vec<Entry>,
+    /// Entries that failed to decrypt or verify, with the reason.
+    pub unreadable: Vec<(EntryId, Error)>,
+}
+
+pub(super) fn run(store: &Store, key: &JournalKey, query: &Query) -> Result<Listing, Error> {
+    let mut listing = Listing::default();
+    let mut filter = query.row_filter();
+    if !query.needs_content() {
+        filter.limit = query.limit.map(|n| n as u64);
+        let rows = store.read().entries(&filter)?;
+        collect(Journal::open_rows(key, &rows), &mut listing, |_| true)?;
+        return Ok(listing);
+    }
+    let needle = query.contains.as_deref().map(str::to_lowercase);
+    // Without a limit every row in range is needed anyway: one pass, all cores.
+    filter.limit = query.limit.map(|_| BATCH);
+    loop {
+        let rows = store.read().entries(&filter)?;
+        let Some(last) = rows.last() else { break };
+        filter.before = Some((last.occurred_at, last.id.0));
+        let fetched = rows.len();
+        collect(Journal::open_rows(key, &rows), &mut listing, |entry| {
+            query.matches(entry, needle.as_deref())
+        })?;
+        if let Some(limit) = query.limit
+            && listing.entries.len() >= limit
+        {
+            listing.entries.truncate(limit);
+            break;
+        }
+        if filter.limit.is_none() || (fetched as u64) < BATCH {
+            break;
+        }
+    }
+    Ok(listing)
+}
+
+fn collect(
+    results: Vec<Result<Entry, Error>>,
+    listing: &mut Listing,
+    keep: impl Fn(&Entry) -> bool,
+) -> Result<(), Error> {
+    for result in results {
+        match result {
+            Ok(entry) => {
+                if keep(&entry) {
+                    listing.entries.push(entry);
+                }
+            }
+            Err(e @ (Error::EntryDamaged { id } | Error::EntryTooNew { id, .. })) => {
+                listing.unreadable.push((id, e));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(())
+}
+
+/// Case-insensitive substring test that does not allocate for ASCII needles.
+pub fn contains_ignoring_case(haystack: &str, lowered_needle: &str) -> bool {
+    if lowered_needle.is_empty() {
+        return true;
+    }
+    if lowered_needle.is_ascii() {
+        let needle = lowered_needle.as_bytes();
+        return haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle));
+    }
+    haystack.to_lowercase().contains(lowered_needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_ignoring_case;
+
+    #[test]
+    fn contains_ignores_case_for_ascii_and_unicode() {
+        assert!(contains_ignoring_case("He gave me his NUMBER", "number"));
+        assert!(!contains_ignoring_case("He gave me his num", "number"));
+        assert!(contains_ignoring_case("Café visit", "café"));
+        assert!(contains_ignoring_case("CAFÉ visit", "café"));
+        assert!(contains_ignoring_case("anything", ""));
+    }
+}
