@@ -53,6 +53,7 @@ pub mod error;
 pub mod journal;
 pub mod model;
 pub mod paths;
+pub mod redact;
 pub mod store;
 pub mod vault;
 

@@ -194,6 +194,38 @@ impl Journal {
         Ok(id)
     }
 
+    /// Encrypts and stores many entries in one transaction (imports, benchmarks):
+    /// all of them or none. Encryption runs on all cores before the write lock is taken.
+    pub fn add_batch(
+        &mut self,
+        payloads: &[Payload],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<EntryId>, Error> {
+        for payload in payloads {
+            validate_text(&payload.text)?;
+        }
+        let recipient = self.recipient.clone();
+        let sealed: Vec<Vec<u8>> = payloads
+            .par_iter()
+            .map(|p| seal_payload(&recipient, p))
+            .collect::<Result<_, _>>()?;
+        let ids = self.store.write(|db| {
+            payloads
+                .iter()
+                .zip(&sealed)
+                .map(|(p, ciphertext)| {
+                    db.insert_entry(
+                        p.uuid,
+                        p.occurred_at.timestamp(),
+                        now.timestamp(),
+                        ciphertext,
+                    )
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        Ok(ids)
+    }
+
     /// Decrypts one entry.
     pub fn entry(&self, key: &JournalKey, id: EntryId) -> Result<Entry, Error> {
         let row = self

@@ -18,6 +18,7 @@ mod help;
 mod init;
 mod interop;
 mod list_show;
+mod migrations;
 mod modify;
 mod passwd;
 mod storage;

@@ -1,0 +1,322 @@
+//! Benchmark: builds journals of 10k and 100k entries through the library, then times
+//! the real `candour` binary on them and prints medians (and peak RSS).
+//!
+//! Run it with `examples/bench.sh` (builds the release binary first), or:
+//!
+//! ```sh
+//! cargo build --release && cargo run --release --example bench -- --sizes 10000 --runs 15
+//! ```
+//!
+//! Times are wall-clock medians of whole processes, as a user experiences them: process
+//! start, opening SQLite, unlocking, decrypting, printing. Reading commands unlock with
+//! `--identity` so that the deliberate cost of scrypt is measured once, separately
+//! ("unlock" rows).
+
+// A benchmark prints, reads the clock and reports floats.
+#![allow(
+    clippy::print_stdout,
+    clippy::disallowed_methods,
+    clippy::cast_precision_loss
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use candour::journal::{InitOptions, Journal};
+use candour::model::Payload;
+use chrono::{DateTime, Duration as ChronoDuration, FixedOffset, Utc};
+use secrecy::{ExposeSecret, SecretString};
+
+const PASSPHRASE: &str = "benchmark passphrase, not a secret";
+
+/// Fragments practitioners write, combined at random into entries of varied length.
+const OPENINGS: &[&str] = &[
+    "A long-stay patient gave me his personal number as I was moving to another hospital.",
+    "The daughter of a resident tried to give me a £20 note at the end of my shift.",
+    "A former client sent me a friend request on Facebook last night.",
+    "One of the HCAs has been texting a patient from her own phone.",
+    "A family offered me a bottle of wine and a card to say thank you.",
+    "I realised the man in bed 4 is my neighbour's father.",
+    "A patient asked me out for a drink once he is discharged.",
+    "I told a patient about my divorce when she asked why I looked tired.",
+    "A service user hugged me and held on for a long time.",
+    "I looked up an old school friend's record on the system out of curiosity.",
+    "Mrs P wants to leave me something in her will.",
+    "I keep staying late to sit with one patient; she says I am the only one who understands her.",
+    "Busy ward today, two discharges and an audit, nothing unusual.",
+    "Supervision was moved to next week because of the rota.",
+];
+const MIDDLES: &[&str] = &[
+    "I wasn't sure what to say in the moment.",
+    "I said I would need to check our policy first.",
+    "He said he sees me as a friend and wants to keep in touch.",
+    "She seemed lonely and has no visitors.",
+    "I felt flattered and then uncomfortable.",
+    "Nobody else on the team knows about it yet.",
+    "I declined politely but I keep thinking about it.",
+    "The manager was off, so I wrote it down to bring to supervision.",
+    "It has happened twice now.",
+    "I am worried about how it would look to the rest of the team.",
+    "We talked for a while about his family and the move.",
+    "I don't want to upset her, she has been through a lot this year.",
+];
+const CLOSINGS: &[&str] = &[
+    "I'll raise it in supervision.",
+    "I need to tell my line manager tomorrow.",
+    "Not sure if this is a big deal or not.",
+    "I'll check the gifts policy.",
+    "I think I handled it okay but want to reflect on it.",
+    "Writing it down so I don't forget.",
+];
+
+/// A deterministic synthetic entry of 1–14 sentences.
+fn synthetic_text(rng: &mut fastrand::Rng) -> String {
+    let mut text = String::from(OPENINGS[rng.usize(..OPENINGS.len())]);
+    for _ in 0..rng.usize(0..12) {
+        text.push(' ');
+        text.push_str(MIDDLES[rng.usize(..MIDDLES.len())]);
+    }
+    if rng.bool() {
+        text.push(' ');
+        text.push_str(CLOSINGS[rng.usize(..CLOSINGS.len())]);
+    }
+    // A rare word, so `--contains` has a few matches to print.
+    if rng.usize(..200) == 0 {
+        text.push_str(" The kaleidoscope mug was on the desk again.");
+    }
+    text
+}
+
+struct Options {
+    sizes: Vec<usize>,
+    runs: usize,
+    binary: PathBuf,
+    default_kdf: bool,
+}
+
+fn parse_options() -> Result<Options> {
+    let mut sizes = vec![10_000, 100_000];
+    let mut runs = 15;
+    let mut binary = default_binary();
+    let mut default_kdf = true;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--sizes" => {
+                let list = args.next().context("--sizes needs a value")?;
+                sizes = list.split(',').map(str::parse).collect::<Result<_, _>>()?;
+            }
+            "--runs" => runs = args.next().context("--runs needs a value")?.parse()?,
+            "--binary" => binary = args.next().context("--binary needs a value")?.into(),
+            "--fast-kdf" => default_kdf = false,
+            "-h" | "--help" => {
+                println!(
+                    "usage: bench [--sizes 10000,100000] [--runs 15] [--binary PATH] [--fast-kdf]"
+                );
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument {other}"),
+        }
+    }
+    if !binary.exists() {
+        bail!(
+            "{} does not exist; run `cargo build --release` first",
+            binary.display()
+        );
+    }
+    Ok(Options {
+        sizes,
+        runs,
+        binary,
+        default_kdf,
+    })
+}
+
+fn default_binary() -> PathBuf {
+    // target/release/examples/bench → target/release/candour
+    let exe = std::env::current_exe().unwrap_or_default();
+    exe.parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("candour"))
+        .unwrap_or_default()
+}
+
+/// Builds a journal of `size` entries spread over five years, through the library.
+fn build_journal(dir: &Path, size: usize, default_kdf: bool) -> Result<(Duration, PathBuf)> {
+    let started = Instant::now();
+    let now = Utc::now();
+    let passphrase = SecretString::from(PASSPHRASE.to_owned());
+    let work_factor = if default_kdf { None } else { Some(10) };
+    let (mut journal, key) = Journal::init(dir, &passphrase, InitOptions { work_factor }, now)?;
+    let identity = dir
+        .parent()
+        .context("journal dir has a parent")?
+        .join(format!("identity-{size}.txt"));
+    std::fs::write(&identity, key.to_identity_file("bench").expose_secret())?;
+    let mut rng = fastrand::Rng::with_seed(42);
+    let offset = FixedOffset::east_opt(0).context("UTC offset")?;
+    let span = 5 * 365 * 24 * 3600;
+    let mut batch = Vec::with_capacity(10_000);
+    for i in 0..size {
+        let back = ChronoDuration::seconds(rng.i64(0..span));
+        let at: DateTime<FixedOffset> = (now - back).with_timezone(&offset);
+        let at = at - ChronoDuration::nanoseconds(i64::from(at.timestamp_subsec_nanos()));
+        batch.push(Payload::new(synthetic_text(&mut rng), at, now));
+        if batch.len() == 10_000 || i + 1 == size {
+            journal.add_batch(&batch, now)?;
+            batch.clear();
+        }
+    }
+    Ok((started.elapsed(), identity))
+}
+
+struct Measurement {
+    name: String,
+    median: Duration,
+    min: Duration,
+    max: Duration,
+    peak_rss_kib: Option<u64>,
+}
+
+/// Runs the binary `runs` times and returns the median wall time and peak RSS.
+fn measure(
+    name: &str,
+    opts: &Options,
+    journal: &Path,
+    args: &[&str],
+    runs: usize,
+) -> Result<Measurement> {
+    let time_bin = Path::new("/usr/bin/time");
+    let mut samples = Vec::with_capacity(runs);
+    let mut peak = None;
+    for _ in 0..runs {
+        let rss_file = journal.with_extension("rss");
+        let mut cmd = if time_bin.exists() {
+            let mut c = Command::new(time_bin);
+            c.arg("-f")
+                .arg("%M")
+                .arg("-o")
+                .arg(&rss_file)
+                .arg(&opts.binary);
+            c
+        } else {
+            Command::new(&opts.binary)
+        };
+        cmd.args(args)
+            .env("CANDOUR_HOME", journal)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let started = Instant::now();
+        let out = cmd.output()?;
+        let elapsed = started.elapsed();
+        if !out.status.success() {
+            bail!(
+                "{name}: candour {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        samples.push(elapsed);
+        if let Ok(text) = std::fs::read_to_string(&rss_file)
+            && let Some(kib) = text
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse::<u64>().ok())
+        {
+            peak = Some(peak.map_or(kib, |p: u64| p.max(kib)));
+        }
+    }
+    samples.sort();
+    Ok(Measurement {
+        name: name.to_owned(),
+        median: samples[samples.len() / 2],
+        min: samples[0],
+        max: samples[samples.len() - 1],
+        peak_rss_kib: peak,
+    })
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn main() -> Result<()> {
+    let opts = parse_options()?;
+    let scratch = tempfile::tempdir()?;
+    let pass_file = scratch.path().join("passphrase");
+    std::fs::write(&pass_file, format!("{PASSPHRASE}\n"))?;
+    let pass = pass_file.to_str().context("utf-8 path")?.to_owned();
+    println!("# candour benchmark");
+    println!();
+    println!(
+        "binary: {}, runs per figure: {}",
+        opts.binary.display(),
+        opts.runs
+    );
+    for &size in &opts.sizes {
+        let journal = scratch.path().join(format!("journal-{size}"));
+        let (built, identity) = build_journal(&journal, size, opts.default_kdf)?;
+        let id = identity.to_str().context("utf-8 path")?.to_owned();
+        let db_size = std::fs::metadata(journal.join("journal.db"))?.len();
+        println!();
+        println!(
+            "## {size} entries (built in {:.1} s through Journal::add_batch; database {:.1} MiB)",
+            built.as_secs_f64(),
+            db_size as f64 / 1_048_576.0
+        );
+        println!();
+        let mid = (size / 2).to_string();
+        let runs = opts.runs;
+        let scenarios: Vec<(&str, Vec<&str>, usize)> = vec![
+            (
+                "add",
+                vec![
+                    "add",
+                    "A relative offered me a voucher after the visit. I declined.",
+                ],
+                runs,
+            ),
+            (
+                "list -n 5",
+                vec!["list", "-n", "5", "--identity", &id],
+                runs,
+            ),
+            (
+                "list --contains",
+                vec!["list", "--contains", "kaleidoscope", "--identity", &id],
+                runs.min(7),
+            ),
+            ("show", vec!["show", &mid, "--identity", &id], runs),
+            (
+                "unlock: --identity (list -n 1)",
+                vec!["list", "-n", "1", "--identity", &id],
+                runs,
+            ),
+            (
+                "unlock: passphrase, scrypt (list -n 1)",
+                vec!["list", "-n", "1", "--passphrase-file", &pass],
+                runs.min(5),
+            ),
+        ];
+        println!("| command | median ms | min ms | max ms | peak RSS MiB |");
+        println!("|---|---:|---:|---:|---:|");
+        for (name, args, n) in scenarios {
+            let m = measure(name, &opts, &journal, &args, n)?;
+            let rss = m
+                .peak_rss_kib
+                .map_or("n/a".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0));
+            println!(
+                "| `{}` | {} | {} | {} | {} |",
+                m.name,
+                ms(m.median),
+                ms(m.min),
+                ms(m.max),
+                rss
+            );
+        }
+    }
+    Ok(())
+}
