@@ -47,6 +47,8 @@ pub struct InitArgs {
 /// Runs `candour init`.
 pub fn run(ctx: &mut Context, args: &InitArgs) -> Result<(), CliError> {
     create(ctx, args.kdf_work_factor, args.recovery_key_file.as_deref())?;
+    ctx.ui
+        .note("Next: candour add \"what happened, in a sentence or two\"");
     Ok(())
 }
 
@@ -119,8 +121,6 @@ pub fn create(
              with the standard `age` tool. Anyone who has it can read your journal.",
         )?;
     }
-    ctx.ui
-        .note("Next: candour add \"what happened, in a sentence or two\"");
     Ok(journal)
 }
 

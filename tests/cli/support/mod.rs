@@ -11,6 +11,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+pub mod pty;
+
 use assert_cmd::Command;
 use tempfile::TempDir;
 
@@ -89,7 +91,12 @@ impl TestEnv {
 
     /// The binary with a hermetic environment.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+        Command::from_std(self.std_cmd(env!("CARGO_BIN_EXE_candour")))
+    }
+
+    /// Any program with the same hermetic environment.
+    pub fn std_cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         let root = self.tmp.path();
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
