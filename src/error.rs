@@ -171,3 +171,22 @@ impl Error {
         })
     }
 }
+
+/// Collapses line breaks and control characters so a message stays on one line.
+pub fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut last_space = false;
+    for c in message.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        if c == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out.trim().to_owned()
+}

@@ -55,6 +55,8 @@ pub mod model;
 pub mod paths;
 pub mod redact;
 pub mod store;
+pub mod tagger;
+pub mod taxonomy;
 pub mod vault;
 
 pub use error::{Error, ErrorKind};

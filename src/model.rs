@@ -273,7 +273,7 @@ pub struct Tag {
     pub source: TagSource,
     /// The tagger's confidence, 0–1 (absent for manual tags).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<f32>,
+    pub confidence: Option<f64>,
     /// The words that triggered an automatic tag.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
@@ -324,6 +324,9 @@ pub struct Payload {
     /// Boundary categories, automatic and manual.
     #[serde(default)]
     pub tags: Vec<Tag>,
+    /// Whether the tagger may tag this entry (off after `add --no-auto-tag`).
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub auto_tag: bool,
     /// Automatic tags the user removed; re-tagging never brings them back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed_tags: Vec<CategoryId>,
@@ -366,6 +369,7 @@ impl Payload {
             created_at: now,
             text,
             tags: Vec::new(),
+            auto_tag: true,
             removed_tags: Vec::new(),
             route: Route::Reflect,
             route_reasons: Vec::new(),
@@ -400,6 +404,15 @@ impl Payload {
     pub fn has_category(&self, category: &CategoryId) -> bool {
         self.category_ids().any(|c| c == category)
     }
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 /// Splits text into its first sentence and the rest.

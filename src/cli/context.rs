@@ -10,10 +10,13 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, FixedOffset, Local, Timelike};
 use secrecy::SecretString;
 
 use super::GlobalArgs;
+use crate::taxonomy::Taxonomy;
 use super::error::CliError;
 use super::ui::Ui;
 
@@ -124,6 +127,8 @@ pub struct Context {
     pub ui: Ui,
     /// "Now", in the user's local offset, read once per run.
     pub now: DateTime<FixedOffset>,
+    /// The taxonomy, loaded on first use.
+    taxonomy: Option<Cow<'static, Taxonomy>>,
 }
 
 impl Context {
@@ -146,12 +151,67 @@ impl Context {
             global,
             ui,
             now,
+            taxonomy: None,
         })
+    }
+
+    /// The taxonomy in use: `--taxonomy`/`CANDOUR_TAXONOMY`, else the journal's
+    /// `config.toml`, else the built-in one. Loaded once per run.
+    pub fn taxonomy(&mut self) -> Result<&Taxonomy, CliError> {
+        if self.taxonomy.is_none() {
+            let path = match &self.settings.taxonomy {
+                Some(path) => Some(path.clone()),
+                None => JournalConfig::load(&self.settings.journal_dir)?.taxonomy,
+            };
+            let taxonomy = match path {
+                Some(path) => {
+                    self.ui.verbose(format!("taxonomy: {}", path.display()));
+                    Cow::Owned(Taxonomy::load(&path)?)
+                }
+                None => Cow::Borrowed(Taxonomy::builtin()),
+            };
+            self.taxonomy = Some(taxonomy);
+        }
+        Ok(self.taxonomy.as_deref().unwrap_or_else(|| Taxonomy::builtin()))
     }
 
     /// "Now" in UTC.
     pub fn now_utc(&self) -> DateTime<chrono::Utc> {
         self.now.with_timezone(&chrono::Utc)
+    }
+}
+
+/// The optional per-journal settings file, `<journal>/config.toml`.
+///
+/// It holds no entry text. Today it has one key: `taxonomy = "path/to/file.toml"`
+/// (relative paths are taken from the journal directory).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalConfig {
+    /// A custom taxonomy for this journal.
+    pub taxonomy: Option<PathBuf>,
+}
+
+impl JournalConfig {
+    /// Reads the config file; a missing file is an empty config.
+    pub fn load(journal_dir: &std::path::Path) -> Result<JournalConfig, CliError> {
+        let path = crate::paths::config_path(journal_dir);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(JournalConfig::default()),
+            Err(source) => {
+                return Err(CliError::ReadFile { what: "journal config", path: path.display().to_string(), source });
+            }
+        };
+        let mut config: JournalConfig = toml::from_str(&text).map_err(|e| {
+            CliError::Usage(format!("the journal config {} is not valid: {}", path.display(), e.message()))
+        })?;
+        if let Some(t) = &config.taxonomy
+            && t.is_relative()
+        {
+            config.taxonomy = Some(journal_dir.join(t));
+        }
+        Ok(config)
     }
 }
 

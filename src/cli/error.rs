@@ -14,6 +14,9 @@ pub enum CliError {
     /// A journal operation failed.
     #[error(transparent)]
     Journal(#[from] Error),
+    /// A custom taxonomy is missing or invalid (exit 2).
+    #[error(transparent)]
+    Taxonomy(#[from] crate::taxonomy::TaxonomyError),
     /// The user asked for something that cannot be done as asked (exit 2).
     #[error("{0}")]
     Usage(String),
@@ -58,7 +61,7 @@ impl CliError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             CliError::Journal(e) => e.kind(),
-            CliError::Usage(_) | CliError::ReadFile { .. } => ErrorKind::Usage,
+            CliError::Usage(_) | CliError::ReadFile { .. } | CliError::Taxonomy(_) => ErrorKind::Usage,
             CliError::NoUnlockSource => ErrorKind::Unlock,
             CliError::WriteFile { .. }
             | CliError::Editor(_)
@@ -72,6 +75,9 @@ impl CliError {
             CliError::Journal(e) => e.hint(),
             CliError::NoUnlockSource => Some(
                 "run it in a terminal, or pass --passphrase-file FILE or --identity FILE".into(),
+            ),
+            CliError::Taxonomy(_) => Some(
+                "fix the file, or drop --taxonomy / CANDOUR_TAXONOMY to use the built-in one".into(),
             ),
             _ => None,
         }
@@ -109,24 +115,7 @@ pub fn report(error: &CliError, json: bool) -> u8 {
     kind.code()
 }
 
-/// Collapses line breaks and control characters so a message stays on one line.
-pub fn one_line(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut last_space = false;
-    for c in message.chars() {
-        let c = if c.is_control() { ' ' } else { c };
-        if c == ' ' {
-            if !last_space {
-                out.push(' ');
-            }
-            last_space = true;
-        } else {
-            out.push(c);
-            last_space = false;
-        }
-    }
-    out.trim().to_owned()
-}
+pub use crate::error::one_line;
 
 #[cfg(test)]
 mod tests {

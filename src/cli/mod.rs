@@ -38,7 +38,8 @@ Examples:
   candour add \"Patient gave me his personal number as I was leaving the ward.\"
   echo \"Family offered a £50 voucher\" | candour add --at yesterday
   candour list -n 5
-  candour show 12";
+  candour show 12
+  candour classify \"A former patient sent me a friend request.\"";
 
 /// candour — an encrypted reflection journal for professional boundary dilemmas.
 ///
@@ -119,6 +120,9 @@ pub enum Command {
     Show(commands::show::ShowArgs),
     Edit(commands::edit::EditArgs),
     Delete(commands::delete::DeleteArgs),
+    Classify(commands::classify::ClassifyArgs),
+    Tag(commands::tag::TagArgs),
+    Categories(commands::categories::CategoriesArgs),
     Passwd(commands::passwd::PasswdArgs),
     Completions(commands::completions::CompletionsArgs),
 }
@@ -149,6 +153,9 @@ fn dispatch(ctx: &mut Context, command: Command) -> Result<(), CliError> {
         Command::Show(args) => commands::show::run(ctx, &args),
         Command::Edit(args) => commands::edit::run(ctx, &args),
         Command::Delete(args) => commands::delete::run(ctx, &args),
+        Command::Classify(args) => commands::classify::run(ctx, &args),
+        Command::Tag(args) => commands::tag::run(ctx, &args),
+        Command::Categories(args) => commands::categories::run(ctx, &args),
         Command::Passwd(args) => commands::passwd::run(ctx, &args),
         Command::Completions(args) => commands::completions::run(ctx, &args),
     }

@@ -11,6 +11,7 @@
 //! crash, and never by echoing what the damaged data contained.
 
 mod query;
+pub mod tagging;
 
 use std::path::{Path, PathBuf};
 

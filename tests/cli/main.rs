@@ -22,6 +22,7 @@ mod migrations;
 mod modify;
 mod passwd;
 mod storage;
+mod tagging;
 mod terminal;
 
 /// Every `.rs` file in this directory must be declared above, or its tests never run.

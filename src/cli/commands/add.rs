@@ -8,8 +8,10 @@ use crate::cli::error::{CliError, usage};
 use crate::cli::ui::{DIM, paint};
 use crate::error::Error;
 use crate::journal::{Entry, Journal};
-use crate::model::Payload;
+use crate::journal::tagging;
+use crate::model::{CategoryId, Payload};
 
+use super::tags::route_line;
 use super::{entry_full_json, local_time, parse_occurred, read_stdin_text};
 
 /// Write down a dilemma (never asks for the passphrase)
@@ -38,6 +40,14 @@ pub struct AddArgs {
     /// (for graphical editors such as `code --wait`)
     #[arg(short, long, conflicts_with = "text")]
     pub editor: bool,
+
+    /// Tag with this category by hand (repeat, or separate with commas; see `candour categories`)
+    #[arg(long = "tag", value_name = "CATEGORY", value_delimiter = ',')]
+    pub tags: Vec<CategoryId>,
+
+    /// Do not tag automatically (now or when the text is edited later)
+    #[arg(long)]
+    pub no_auto_tag: bool,
 }
 
 /// Runs `candour add`.
@@ -46,6 +56,10 @@ pub fn run(ctx: &mut Context, args: &AddArgs) -> Result<(), CliError> {
         Some(when) => parse_occurred(ctx, "--at", when)?,
         None => ctx.now,
     };
+    let taxonomy = ctx.taxonomy()?.clone();
+    for id in &args.tags {
+        taxonomy.check_category(id).map_err(usage)?;
+    }
     // The journal is opened before any text is read, so a missing journal never costs
     // the user what they typed.
     let mut journal = match Journal::open(&ctx.settings.journal_dir) {
@@ -55,7 +69,11 @@ pub fn run(ctx: &mut Context, args: &AddArgs) -> Result<(), CliError> {
     };
     let text = gather_text(ctx, args)?;
     let now = ctx.now_utc();
-    let payload = Payload::new(text, occurred_at, now);
+    let mut payload = Payload::new(text, occurred_at, now);
+    payload.auto_tag = !args.no_auto_tag;
+    tagging::change_tags(&mut payload, &taxonomy, &args.tags, &[]);
+    let auto = payload.auto_tag;
+    tagging::retag(&mut payload, &taxonomy, auto);
     let id = journal.add(&payload, now)?;
     let entry = Entry {
         id,
@@ -110,5 +128,11 @@ fn report(ctx: &mut Context, entry: &Entry) -> Result<(), CliError> {
         entry.id,
         paint(DIM, format!("({})", local_time(p.occurred_at)))
     ))?;
+    if p.tags.is_empty() {
+        ctx.ui.line(format!("  no category recognised · route: {}", route_line(p.route)))?;
+    } else {
+        let categories: Vec<&str> = p.category_ids().map(CategoryId::as_str).collect();
+        ctx.ui.line(format!("  {} · route: {}", categories.join(", "), route_line(p.route)))?;
+    }
     Ok(())
 }

@@ -5,6 +5,7 @@ use clap::Args;
 use crate::cli::context::Context;
 use crate::cli::editor;
 use crate::cli::error::{CliError, usage};
+use crate::journal::tagging;
 use crate::model::EntryId;
 
 use super::{entry_full_json, open_unlocked, parse_occurred, read_stdin_text};
@@ -71,10 +72,14 @@ pub fn run(ctx: &mut Context, args: &EditArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let now = ctx.now_utc();
+    let taxonomy = ctx.taxonomy()?.clone();
     let (entry, ()) = journal.update(&key, args.id, now, |payload| {
         if let Some(text) = new_text.filter(|_| text_changed) {
             payload.text = text;
             payload.edited_at.push(now);
+            // New words, new evidence: automatic tags and the route follow the text.
+            let auto = payload.auto_tag;
+            tagging::retag(payload, &taxonomy, auto);
         }
         if let Some(at) = at {
             payload.occurred_at = at;

@@ -85,6 +85,9 @@ impl ListArgs {
 /// Runs `candour list`.
 pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<(), CliError> {
     let query = args.to_query(ctx)?;
+    if let Some(category) = &query.category {
+        ctx.taxonomy()?.check_category(category).map_err(crate::cli::error::usage)?;
+    }
     let (journal, key) = open_unlocked(ctx)?;
     let listing = journal.list(&key, &query)?;
     print(ctx, &listing)?;

@@ -2,6 +2,8 @@
 //! `run` function. Helpers shared by several commands live here.
 
 pub mod add;
+pub mod categories;
+pub mod classify;
 pub mod completions;
 pub mod delete;
 pub mod edit;
@@ -9,6 +11,8 @@ pub mod init;
 pub mod list;
 pub mod passwd;
 pub mod show;
+pub mod tag;
+pub mod tags;
 
 use std::io::Read;
 

@@ -8,6 +8,7 @@ use crate::cli::ui::{DIM, EVIDENCE, HEADING, paint, sanitize};
 use crate::journal::Entry;
 use crate::model::{EntryId, TagSource};
 
+use super::tags::route_line;
 use super::{entry_full_json, local_time, open_unlocked};
 
 /// Show one entry in full
@@ -65,8 +66,10 @@ pub fn print(ctx: &mut Context, entry: &Entry) -> Result<(), CliError> {
                 paint(DIM, detail)
             ))?;
         }
-        ctx.ui
-            .line(format!("  route: {} — {}", p.route, p.route.advice()))?;
+    }
+    ctx.ui.line(format!("  route: {}", route_line(p.route)))?;
+    for reason in &p.route_reasons {
+        ctx.ui.line(format!("    - {}", sanitize(reason)))?;
     }
     ctx.ui.line("")?;
     ctx.ui.line(highlight(&p.text, entry))?;

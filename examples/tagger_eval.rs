@@ -1,0 +1,67 @@
+//! Prints the tagger's quality on the labelled corpus: micro and per-category
+//! precision/recall/F1, escalate accuracy and clean negatives, per split, plus the cases
+//! it gets wrong (`--misses`).
+//!
+//! ```sh
+//! cargo run --release --example tagger_eval
+//! cargo run --release --example tagger_eval -- --split dev --misses
+//! cargo run --release --example tagger_eval -- --taxonomy my.toml --corpus my-corpus.toml
+//! ```
+
+// An example prints its report.
+#![allow(clippy::print_stdout)]
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result, bail};
+use candour::tagger::eval::{Corpus, evaluate};
+use candour::taxonomy::Taxonomy;
+
+fn main() -> Result<()> {
+    let mut corpus_path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tagger/corpus.toml"));
+    let mut taxonomy_path: Option<PathBuf> = None;
+    let mut split: Option<String> = None;
+    let mut show_misses = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--corpus" => corpus_path = args.next().context("--corpus FILE")?.into(),
+            "--taxonomy" => taxonomy_path = Some(args.next().context("--taxonomy FILE")?.into()),
+            "--split" => split = Some(args.next().context("--split dev|holdout")?),
+            "--misses" => show_misses = true,
+            other => bail!("unknown argument {other}; see the comment at the top of examples/tagger_eval.rs"),
+        }
+    }
+    let taxonomy = match &taxonomy_path {
+        Some(path) => Taxonomy::load(path)?,
+        None => Taxonomy::builtin().clone(),
+    };
+    let text = std::fs::read_to_string(&corpus_path).with_context(|| corpus_path.display().to_string())?;
+    let corpus = Corpus::parse(&text).map_err(anyhow::Error::msg)?;
+    let splits: Vec<Option<&str>> = match &split {
+        Some(s) => vec![Some(s.as_str())],
+        None => vec![Some("dev"), Some("holdout"), None],
+    };
+    for s in splits {
+        let report = evaluate(&taxonomy, corpus.split(s));
+        println!("## {}\n", s.unwrap_or("all"));
+        println!("{}", report.table());
+        if show_misses {
+            for m in &report.misses {
+                let case = corpus.cases.iter().find(|c| c.id == m.id).context("case")?;
+                println!(
+                    "- {} missed {:?} extra {:?} route {:?}→{:?}{}\n    {}",
+                    m.id,
+                    m.missed,
+                    m.extra,
+                    m.route.0,
+                    m.route.1,
+                    m.escalate.map(|(e, p)| format!(" ESCALATE expected {e} got {p}")).unwrap_or_default(),
+                    case.text.trim().replace('\n', " ")
+                );
+            }
+            println!();
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,526 @@
+//! The explainable tagger: a pure function of a taxonomy and a text.
+//!
+//! For each category it finds cue matches in the normalised text (see [`normalise`]),
+//! drops those that overlap a guard (a known false-positive trap such as "a number of"
+//! or "NHS number"), keeps weak cues only where a person in care is mentioned nearby, and
+//! turns what remains into a confidence. Every tagged category carries its evidence —
+//! exact substrings of the input with their byte spans — so the user can see why.
+//!
+//! The route (who should hear about it) starts from the highest default route of the
+//! tagged categories; the taxonomy's rules then raise it when modifiers are present
+//! (the crossing already happened, the person is vulnerable, secrecy, money with a
+//! vulnerable person, sexual behaviour …), each with a reason in words.
+//!
+//! ## Invariants
+//! - never panics, whatever the input;
+//! - every evidence string equals `text[start..end]`;
+//! - categories come sorted by confidence, highest first, and all meet the threshold.
+
+pub mod eval;
+pub mod normalise;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::model::{CategoryId, Evidence, Route};
+use crate::taxonomy::{Category, Modifier, PatternGroup, Taxonomy};
+
+pub use normalise::Normalised;
+
+/// How many words before a match a negation may stand and still apply to it.
+const NEGATION_WINDOW_WORDS: usize = 6;
+
+/// The most evidence phrases kept per category (the strongest, in text order).
+const MAX_EVIDENCE: usize = 8;
+
+/// A category found in a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Found {
+    /// The category id.
+    pub id: CategoryId,
+    /// Its display name.
+    pub name: String,
+    /// 0–1.
+    pub confidence: f64,
+    /// The words that triggered it, in text order.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A route modifier found in a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FoundModifier {
+    /// The modifier id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// Where it was seen.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The tagger's verdict on a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Classification {
+    /// Categories at or above the threshold, highest confidence first.
+    pub categories: Vec<Found>,
+    /// Who should hear about it.
+    pub route: Route,
+    /// Why the route is what it is, in words.
+    pub reasons: Vec<String>,
+    /// Modifiers seen in the text.
+    pub modifiers: Vec<FoundModifier>,
+}
+
+impl Classification {
+    /// True when someone beyond supervision needs to know.
+    pub fn escalate(&self) -> bool {
+        self.route.needs_escalation()
+    }
+}
+
+/// Tags `text` with `taxonomy`.
+pub fn classify(taxonomy: &Taxonomy, text: &str) -> Classification {
+    let norm = Normalised::new(text);
+    let analysis = Analysis::new(taxonomy, &norm);
+    let mut categories: Vec<Found> = taxonomy
+        .categories
+        .iter()
+        .filter_map(|category| analysis.category(category))
+        .filter(|found| found.confidence >= taxonomy.spec.threshold)
+        .collect();
+    // Stable: equal confidence keeps taxonomy order.
+    categories.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    let modifiers = analysis.modifiers();
+    let ids: Vec<CategoryId> = categories.iter().map(|f| f.id.clone()).collect();
+    let (route, reasons) = route_for(taxonomy, &ids, &modifiers);
+    Classification {
+        categories,
+        route,
+        reasons,
+        modifiers,
+    }
+}
+
+/// The modifiers present in `text` (for re-routing after manual tag changes).
+pub fn modifiers(taxonomy: &Taxonomy, text: &str) -> Vec<FoundModifier> {
+    let norm = Normalised::new(text);
+    Analysis::new(taxonomy, &norm).modifiers()
+}
+
+/// The route for a set of categories and modifiers, with reasons.
+pub fn route_for(
+    taxonomy: &Taxonomy,
+    categories: &[CategoryId],
+    modifiers: &[FoundModifier],
+) -> (Route, Vec<String>) {
+    let tagged: Vec<&Category> = categories.iter().filter_map(|id| taxonomy.category(id)).collect();
+    let mut reasons = Vec::new();
+    let base = tagged.iter().map(|c| c.spec.default_route).max().unwrap_or(Route::Reflect);
+    if let Some(top) = tagged.iter().find(|c| c.spec.default_route == base) {
+        if base > Route::Reflect {
+            reasons.push(format!("{}: usually {}", top.spec.name.to_lowercase(), base.advice()));
+        }
+    }
+    let present: HashSet<&str> = modifiers.iter().map(|m| m.id.as_str()).collect();
+    let tagged_ids: HashSet<&str> = tagged.iter().map(|c| c.id.as_str()).collect();
+    let mut route = base;
+    for rule in &taxonomy.spec.rules {
+        let w = &rule.when;
+        let holds = (w.any_category.is_empty() || w.any_category.iter().any(|c| tagged_ids.contains(c.as_str())))
+            && w.all_modifiers.iter().all(|m| present.contains(m.as_str()))
+            && (w.any_modifier.is_empty() || w.any_modifier.iter().any(|m| present.contains(m.as_str())))
+            // A rule about categories needs at least one tagged category to apply at all.
+            && !(tagged.is_empty() && w.any_category.is_empty() && rule.raise);
+        if !holds {
+            continue;
+        }
+        let mut target = rule.route.unwrap_or(Route::Reflect);
+        if rule.raise {
+            target = target.max(base.raised(rule.ceiling.unwrap_or(Route::LineManager)));
+        }
+        if target > route || (target == route && target > base) {
+            // Quote the words that triggered the rule, so the reason is explainable.
+            let quoted = modifiers
+                .iter()
+                .find(|m| w.all_modifiers.contains(&m.id) || w.any_modifier.contains(&m.id))
+                .and_then(|m| m.evidence.first())
+                .map(|e| format!(" (\u{201c}{}\u{201d})", e.text.replace(['\n', '\r'], " ")));
+            let reason = format!("{}{}", rule.reason, quoted.unwrap_or_default());
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+            route = route.max(target);
+        }
+    }
+    (route, reasons)
+}
+
+/// One cue match in the normalised text.
+#[derive(Debug, Clone)]
+struct Hit {
+    span: Range<usize>,
+    weight: f64,
+}
+
+struct Analysis<'t, 'n> {
+    taxonomy: &'t Taxonomy,
+    norm: &'n Normalised<'n>,
+    /// Spans covered by the taxonomy-wide guards.
+    global_guards: Vec<Range<usize>>,
+    /// Sentences that mention a person in care.
+    context_sentences: Vec<bool>,
+    /// Where the first person in care is mentioned.
+    first_context: Option<usize>,
+    /// Sentences with a third-person pronoun.
+    pronoun_sentences: Vec<bool>,
+    /// Negation word spans.
+    negations: Vec<Range<usize>>,
+}
+
+impl<'t, 'n> Analysis<'t, 'n> {
+    fn new(taxonomy: &'t Taxonomy, norm: &'n Normalised<'n>) -> Analysis<'t, 'n> {
+        let text = norm.text.as_str();
+        let mut context_sentences = vec![false; norm.sentences.len()];
+        let mut first_context = None;
+        for (_, start, _) in taxonomy.context.find_all(text) {
+            context_sentences[norm.sentence_of(start)] = true;
+            first_context = Some(first_context.map_or(start, |f: usize| f.min(start)));
+        }
+        let mut pronoun_sentences = vec![false; norm.sentences.len()];
+        for (_, start, _) in taxonomy.pronouns.find_all(text) {
+            pronoun_sentences[norm.sentence_of(start)] = true;
+        }
+        Analysis {
+            taxonomy,
+            norm,
+            first_context,
+            pronoun_sentences,
+            global_guards: spans(&taxonomy.guards, text),
+            context_sentences,
+            negations: spans(&taxonomy.negations, text),
+        }
+    }
+
+    fn category(&self, category: &Category) -> Option<Found> {
+        let text = self.norm.text.as_str();
+        let guards = spans(&category.guards, text);
+        let guarded = |span: &Range<usize>| {
+            overlaps_any(span, &guards) || overlaps_any(span, &self.global_guards)
+        };
+        let mut hits: Vec<Hit> = Vec::new();
+        for (index, start, end) in category.cues.find_all(text) {
+            let span = start..end;
+            if !guarded(&span) {
+                hits.push(Hit { span, weight: category.cues.items[index].weight });
+            }
+        }
+        for (index, start, end) in category.weak_cues.find_all(text) {
+            let span = start..end;
+            if !guarded(&span) && self.has_context(start) {
+                hits.push(Hit { span, weight: category.weak_cues.items[index].weight });
+            }
+        }
+        if hits.is_empty() {
+            return None;
+        }
+        let hits = merge_overlapping(hits);
+        let confidence = 1.0 - hits.iter().map(|h| 1.0 - h.weight).product::<f64>();
+        // Keep the strongest phrases as evidence, shown in text order.
+        let mut strongest = hits;
+        strongest.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.span.start.cmp(&b.span.start)));
+        strongest.truncate(MAX_EVIDENCE);
+        strongest.sort_by_key(|h| h.span.start);
+        let mut evidence: Vec<Evidence> = Vec::with_capacity(strongest.len());
+        for hit in strongest {
+            let range = self.norm.source_span(hit.span.clone());
+            let text = self.norm.source_text(hit.span);
+            if text.is_empty() || evidence.iter().any(|e| e.start == range.start && e.end == range.end) {
+                continue;
+            }
+            evidence.push(Evidence { text: text.to_owned(), start: range.start, end: range.end });
+        }
+        Some(Found {
+            id: category.id.clone(),
+            name: category.spec.name.clone(),
+            confidence: (confidence.min(0.99) * 100.0).round() / 100.0,
+            evidence,
+        })
+    }
+
+    /// A weak cue counts when its sentence, or the one before, mentions a person in care,
+    /// or when its sentence uses a pronoun after such a person was mentioned earlier.
+    fn has_context(&self, at: usize) -> bool {
+        let sentence = self.norm.sentence_of(at);
+        let flag = |flags: &Vec<bool>, i: usize| flags.get(i).copied().unwrap_or(false);
+        flag(&self.context_sentences, sentence)
+            || (sentence > 0 && flag(&self.context_sentences, sentence - 1))
+            || (flag(&self.pronoun_sentences, sentence) && self.first_context.is_some_and(|f| f < at))
+    }
+
+    fn modifiers(&self) -> Vec<FoundModifier> {
+        self.taxonomy.modifiers.iter().filter_map(|m| self.modifier(m)).collect()
+    }
+
+    fn modifier(&self, modifier: &Modifier) -> Option<FoundModifier> {
+        let text = self.norm.text.as_str();
+        let guards = spans(&modifier.guards, text);
+        let mut evidence = Vec::new();
+        for (_, start, end) in modifier.patterns.find_all(text) {
+            let span = start..end;
+            if overlaps_any(&span, &guards) || overlaps_any(&span, &self.global_guards) {
+                continue;
+            }
+            if modifier.spec.negatable && self.negated(start) {
+                continue;
+            }
+            let range = self.norm.source_span(span.clone());
+            if evidence.iter().any(|e: &Evidence| e.start == range.start) {
+                continue;
+            }
+            evidence.push(Evidence {
+                text: self.norm.source_text(span).to_owned(),
+                start: range.start,
+                end: range.end,
+            });
+        }
+        if evidence.is_empty() {
+            return None;
+        }
+        evidence.sort_by_key(|e| e.start);
+        Some(FoundModifier { id: modifier.spec.id.clone(), label: modifier.spec.label.clone(), evidence })
+    }
+
+    /// True when a negation word stands shortly before `at` in the same sentence.
+    fn negated(&self, at: usize) -> bool {
+        let sentence = self.norm.sentence_of(at);
+        let sentence_start = self.norm.sentences.get(sentence).map_or(0, |s| s.start);
+        self.negations.iter().any(|neg| {
+            neg.end <= at
+                && neg.start >= sentence_start
+                && self.norm.text[neg.end..at].split(' ').filter(|w| !w.is_empty()).count() <= NEGATION_WINDOW_WORDS
+        })
+    }
+}
+
+/// The spans of every match of `group` in `text`.
+fn spans(group: &PatternGroup, text: &str) -> Vec<Range<usize>> {
+    let mut found: Vec<Range<usize>> = group.find_all(text).into_iter().map(|(_, s, e)| s..e).collect();
+    found.sort_by_key(|r| r.start);
+    found
+}
+
+fn overlaps_any(span: &Range<usize>, others: &[Range<usize>]) -> bool {
+    others.iter().any(|o| o.start < span.end && span.start < o.end)
+}
+
+/// Overlapping hits are one piece of evidence: keep the strongest, then the longest.
+fn merge_overlapping(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then((b.span.end - b.span.start).cmp(&(a.span.end - a.span.start)))
+    });
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        if !kept.iter().any(|k| k.span.start < hit.span.end && hit.span.start < k.span.end) {
+            kept.push(hit);
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small taxonomy that exercises every mechanism of the engine.
+    const MINI: &str = r#"
+version = 1
+name = "mini"
+threshold = 0.5
+context = ['patients?', 'famil(?:y|ies)', '(?:mr|mrs)\.? [a-z]+']
+pronouns = ['he', 'she', 'him', 'her']
+negations = ["didn't", 'not', 'declined']
+guards = ['nhs number']
+[macros]
+pron = "his|her|their"
+give = "give|gives|gave|given|giving|handed"
+[[category]]
+id = "personal-contact"
+name = "Personal contact details"
+description = "d"
+crossing = "c"
+default_route = "line-manager"
+cues = [{ pattern = "{give} me {pron} (?:personal |mobile )?number", weight = 0.9 }]
+weak_cues = [{ pattern = "number", weight = 0.55 }]
+guards = ['a number of', '(?:bed|room) number']
+supervision_prompts = [{ function = "formative", text = "q" }]
+manager_prompts = [{ text = "m" }]
+[[category]]
+id = "gifts-hospitality"
+name = "Gifts"
+description = "d"
+crossing = "c"
+default_route = "reflect"
+cues = [{ pattern = "box of chocolates" }]
+weak_cues = [{ pattern = "gifts?", weight = 0.55 }]
+supervision_prompts = [{ function = "normative", text = "q" }]
+manager_prompts = [{ text = "m" }]
+[[category]]
+id = "over-involvement"
+name = "Over-involvement"
+description = "d"
+crossing = "c"
+default_route = "supervision"
+cues = [{ pattern = "stayed late to sit with", weight = 0.7 }]
+supervision_prompts = [{ function = "restorative", text = "q" }]
+manager_prompts = [{ text = "m" }]
+[[modifier]]
+id = "happened"
+label = "it happened"
+patterns = ["i (?:kept|accepted) (?:it|the number)"]
+[[modifier]]
+id = "cash"
+label = "cash"
+patterns = ["cash"]
+negatable = false
+[[rule]]
+when = { any_category = ["gifts-hospitality"], any_modifier = ["cash"] }
+route = "line-manager"
+reason = "cash gifts need declaring"
+[[rule]]
+when = { any_modifier = ["happened"] }
+raise = true
+reason = "it already happened"
+"#;
+
+    fn mini() -> Taxonomy {
+        Taxonomy::parse(MINI, "mini").unwrap()
+    }
+
+    fn ids(c: &Classification) -> Vec<&str> {
+        c.categories.iter().map(|f| f.id.as_str()).collect()
+    }
+
+    #[test]
+    fn finds_cues_through_case_pronouns_and_curly_quotes() {
+        let text = "On Tuesday he HANDED me his personal number \u{2014} I\u{2019}m not sure why.";
+        let c = classify(&mini(), text);
+        assert_eq!(ids(&c), ["personal-contact"]);
+        let e = &c.categories[0].evidence[0];
+        assert_eq!(e.text, "HANDED me his personal number");
+        assert_eq!(&text[e.start..e.end], e.text);
+        assert_eq!(c.route, Route::LineManager);
+        assert!(c.escalate());
+    }
+
+    #[test]
+    fn guards_veto_their_traps() {
+        let c = classify(&mini(), "A number of patients asked for the bed number and the NHS number.");
+        assert!(ids(&c).is_empty(), "{:?}", ids(&c));
+    }
+
+    #[test]
+    fn weak_cues_need_a_person_in_care_nearby() {
+        assert!(ids(&classify(&mini(), "I wrote the number on the whiteboard.")).is_empty());
+        assert_eq!(ids(&classify(&mini(), "The patient wrote his number on a card.")), ["personal-contact"]);
+        // A pronoun after a patient was mentioned earlier also counts.
+        let text = "I have looked after Mr Smith for weeks. Today it was busy. He wrote a number down.";
+        assert_eq!(ids(&classify(&mini(), text)), ["personal-contact"]);
+        // A pronoun alone, with no person in care anywhere before, does not.
+        assert!(ids(&classify(&mini(), "He wrote a number down.")).is_empty());
+    }
+
+    #[test]
+    fn categories_are_sorted_by_confidence() {
+        let text = "The family gave me a box of chocolates. He gave me his number.";
+        let c = classify(&mini(), text);
+        assert_eq!(ids(&c), ["personal-contact", "gifts-hospitality"]);
+        assert!(c.categories[0].confidence >= c.categories[1].confidence);
+    }
+
+    #[test]
+    fn low_confidence_categories_stay_below_the_threshold() {
+        let mut taxonomy = mini();
+        taxonomy.spec.threshold = 0.8;
+        let c = classify(&taxonomy, "I stayed late to sit with him.");
+        assert!(ids(&c).is_empty());
+    }
+
+    #[test]
+    fn a_raise_lifts_the_default_one_level_and_only_once() {
+        let c = classify(&mini(), "I stayed late to sit with her and I kept the number.");
+        assert_eq!(c.route, Route::LineManager);
+        assert!(c.reasons.iter().any(|r| r == "it already happened (\u{201c}I kept the number\u{201d})"), "{:?}", c.reasons);
+        // Raising never goes past line-manager on its own.
+        let c = classify(&mini(), "He gave me his number and I kept the number.");
+        assert_eq!(c.route, Route::LineManager);
+    }
+
+    #[test]
+    fn negation_cancels_a_modifier_but_not_the_category() {
+        let c = classify(&mini(), "I stayed late to sit with her. I didn't accept it, honestly.");
+        assert_eq!(ids(&c), ["over-involvement"]);
+        assert_eq!(c.route, Route::Supervision);
+        assert!(c.modifiers.is_empty());
+    }
+
+    #[test]
+    fn minimum_route_rules_apply_with_their_category() {
+        let c = classify(&mini(), "A family gave me a box of chocolates and some cash.");
+        assert_eq!(c.route, Route::LineManager);
+        assert!(c.reasons.iter().any(|r| r.starts_with("cash gifts need declaring")), "{:?}", c.reasons);
+        // The same modifier without the category changes nothing.
+        let c = classify(&mini(), "The cash office was shut.");
+        assert_eq!(c.route, Route::Reflect);
+    }
+
+    #[test]
+    fn nothing_found_means_reflect_with_no_reasons() {
+        let c = classify(&mini(), "Busy shift, rota changes, a new hoist on the ward.");
+        assert!(c.categories.is_empty());
+        assert_eq!(c.route, Route::Reflect);
+        assert!(c.reasons.is_empty());
+    }
+
+    #[test]
+    fn manual_routing_uses_the_given_categories() {
+        let taxonomy = mini();
+        let gifts: CategoryId = "gifts-hospitality".parse().unwrap();
+        let mods = modifiers(&taxonomy, "cash in an envelope");
+        let (route, _) = route_for(&taxonomy, &[gifts], &mods);
+        assert_eq!(route, Route::LineManager);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_evidence_is_a_true_substring(text in "\\PC{0,300}") {
+            check_invariants(&mini(), &text);
+        }
+
+        #[test]
+        fn invariants_hold_on_cue_heavy_text(words in proptest::collection::vec(
+            proptest::sample::select(vec!["gave", "me", "his", "number", "patient", "a", "of", "nhs", "\u{2019}", "HANDED", "gift", "family", ".", "\n\n", "é", "\u{202e}", "didn't", "cash", "he"]), 0..60)) {
+            check_invariants(&mini(), &words.join(" "));
+        }
+    }
+
+    fn check_invariants(taxonomy: &Taxonomy, text: &str) {
+        let c = classify(taxonomy, text);
+        for pair in c.categories.windows(2) {
+            assert!(pair[0].confidence >= pair[1].confidence);
+        }
+        for found in &c.categories {
+            assert!(found.confidence >= taxonomy.spec.threshold && found.confidence <= 1.0);
+            for e in &found.evidence {
+                assert_eq!(text.get(e.start..e.end), Some(e.text.as_str()));
+            }
+        }
+        for m in &c.modifiers {
+            for e in &m.evidence {
+                assert_eq!(text.get(e.start..e.end), Some(e.text.as_str()));
+            }
+        }
+    }
+}

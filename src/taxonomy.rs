@@ -1,0 +1,670 @@
+//! The boundary taxonomy: loaded from TOML, validated, and compiled once.
+//!
+//! The taxonomy is data, not code (`schema/boundaries.toml` is embedded as the default;
+//! a user can replace it with their own file). It names the categories, the cue
+//! patterns that suggest each one, the guards that veto false positives, the modifiers
+//! that change who should hear about a dilemma (the crossing already happened, the
+//! person is vulnerable, secrecy…), the route rules, and the prompts and references used
+//! for supervision and manager conversations.
+//!
+//! ## Patterns
+//! Patterns are `regex` syntax matched against normalised text (lower-case, straight
+//! quotes, single spaces; see `tagger::normalise`). `{name}` expands to a `[macros]`
+//! entry, and word boundaries are added at both ends. Every pattern is compiled when the
+//! taxonomy loads, so a bad pattern is a named error at start-up, never a surprise later.
+//!
+//! ## Validation
+//! Ids are unique and well-formed, every category has supervision and manager prompts,
+//! every pattern compiles, rules name only known categories and modifiers, and the
+//! threshold lies in (0, 1]. Errors name the category and the pattern at fault.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{CategoryId, Route};
+
+/// The built-in taxonomy file.
+pub const DEFAULT_TOML: &str = include_str!("../schema/boundaries.toml");
+
+/// The largest compiled size of one pattern; a runaway macro expansion is an error.
+const PATTERN_SIZE_LIMIT: usize = 1 << 22;
+
+/// Why a taxonomy could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum TaxonomyError {
+    /// The file could not be read.
+    #[error("cannot read the taxonomy {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has unknown fields.
+    #[error("the taxonomy {origin} is not valid: {message}")]
+    Parse {
+        /// Where it came from.
+        origin: String,
+        /// The parser's message (about the taxonomy file, never journal text).
+        message: String,
+    },
+    /// No categories at all.
+    #[error("the taxonomy {origin} has no categories")]
+    NoCategories {
+        /// Where it came from.
+        origin: String,
+    },
+    /// Two categories or modifiers share an id.
+    #[error("the taxonomy {origin} defines {what} {id:?} twice")]
+    DuplicateId {
+        /// Where it came from.
+        origin: String,
+        /// "category" or "modifier".
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// An id is not lower-case words joined by hyphens.
+    #[error("the taxonomy {origin}: {message}")]
+    BadId {
+        /// Where it came from.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A pattern uses a macro that is not defined.
+    #[error("the taxonomy {origin}: {owner} uses the undefined macro {{{name}}} in {pattern:?}")]
+    UnknownMacro {
+        /// Where it came from.
+        origin: String,
+        /// The category or modifier.
+        owner: String,
+        /// The macro name.
+        name: String,
+        /// The pattern.
+        pattern: String,
+    },
+    /// A pattern does not compile.
+    #[error("the taxonomy {origin}: {owner} has an invalid pattern {pattern:?}: {message}")]
+    BadPattern {
+        /// Where it came from.
+        origin: String,
+        /// The category or modifier.
+        owner: String,
+        /// The pattern as written.
+        pattern: String,
+        /// The regex error, first line.
+        message: String,
+    },
+    /// A category lacks the prompts every category must carry.
+    #[error("the taxonomy {origin}: category {id:?} has no {what}")]
+    MissingPrompts {
+        /// Where it came from.
+        origin: String,
+        /// The category.
+        id: String,
+        /// "supervision prompts" or "manager prompts".
+        what: &'static str,
+    },
+    /// A rule names an unknown category or modifier.
+    #[error("the taxonomy {origin}: rule {index} refers to the unknown {what} {id:?}")]
+    UnknownReference {
+        /// Where it came from.
+        origin: String,
+        /// The rule's position (1-based).
+        index: usize,
+        /// "category" or "modifier".
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// Something else is out of range.
+    #[error("the taxonomy {origin}: {message}")]
+    Invalid {
+        /// Where it came from.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Proctor's three functions of supervision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Function {
+    /// Standards, policy, accountability.
+    Normative,
+    /// Learning and development.
+    Formative,
+    /// Support and wellbeing.
+    Restorative,
+}
+
+impl Function {
+    /// Every function, in the order prompts are shown.
+    pub const ALL: [Function; 3] = [Function::Normative, Function::Formative, Function::Restorative];
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Function::Normative => "normative",
+            Function::Formative => "formative",
+            Function::Restorative => "restorative",
+        }
+    }
+
+    /// A heading for people.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Function::Normative => "Normative — standards, policy and accountability",
+            Function::Formative => "Formative — learning from it",
+            Function::Restorative => "Restorative — how it is affecting you",
+        }
+    }
+}
+
+/// A supervision prompt, marked with the function it serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupervisionPrompt {
+    /// Proctor's function.
+    pub function: Function,
+    /// The question.
+    pub text: String,
+}
+
+/// A prompt for the line-manager conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagerPrompt {
+    /// The question.
+    pub text: String,
+}
+
+/// A professional code or guidance document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The document's name.
+    pub document: String,
+    /// The section, only where it was verified against the publisher's own text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+}
+
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.section {
+            Some(section) => write!(f, "{}, {section}", self.document),
+            None => f.write_str(&self.document),
+        }
+    }
+}
+
+/// A cue as written in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CueSpec {
+    /// The pattern.
+    pub pattern: String,
+    /// How strongly it suggests the category, 0–1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+}
+
+/// A category as written in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategorySpec {
+    /// The id (`personal-contact`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// What the category covers.
+    pub description: String,
+    /// Crossing versus violation.
+    pub crossing: String,
+    /// Who should hear about it before any rule applies.
+    pub default_route: Route,
+    /// Strong cues: tag on their own.
+    #[serde(default)]
+    pub cues: Vec<CueSpec>,
+    /// Weak cues: count only with a person in care mentioned nearby.
+    #[serde(default)]
+    pub weak_cues: Vec<CueSpec>,
+    /// False-positive traps: cue matches overlapping these are ignored.
+    #[serde(default)]
+    pub guards: Vec<String>,
+    /// Questions for supervision.
+    #[serde(default)]
+    pub supervision_prompts: Vec<SupervisionPrompt>,
+    /// Questions for the line manager.
+    #[serde(default)]
+    pub manager_prompts: Vec<ManagerPrompt>,
+    /// Codes and guidance.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+/// A route modifier as written in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModifierSpec {
+    /// The id (`happened`, `vulnerable` …).
+    pub id: String,
+    /// A phrase for route reasons ("the crossing has already happened").
+    pub label: String,
+    /// Patterns that show it.
+    pub patterns: Vec<String>,
+    /// Patterns that veto a match they overlap.
+    #[serde(default)]
+    pub guards: Vec<String>,
+    /// Whether a negation just before a match cancels it ("I didn't accept").
+    #[serde(default = "yes")]
+    pub negatable: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// When a rule applies.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// At least one of these categories is tagged (empty: no condition).
+    #[serde(default)]
+    pub any_category: Vec<String>,
+    /// All of these modifiers were found (empty: no condition).
+    #[serde(default)]
+    pub all_modifiers: Vec<String>,
+    /// At least one of these modifiers was found (empty: no condition).
+    #[serde(default)]
+    pub any_modifier: Vec<String>,
+}
+
+/// A route rule as written in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// When it applies.
+    #[serde(default)]
+    pub when: Condition,
+    /// The route is at least this.
+    #[serde(default)]
+    pub route: Option<Route>,
+    /// Raise the default route one level, never above `ceiling`.
+    #[serde(default)]
+    pub raise: bool,
+    /// The highest a raise can reach (default `line-manager`).
+    #[serde(default)]
+    pub ceiling: Option<Route>,
+    /// Why, in words shown to the user.
+    pub reason: String,
+}
+
+/// The whole file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomySpec {
+    /// Format version (1).
+    pub version: u32,
+    /// A name for people.
+    pub name: String,
+    /// Minimum confidence for a category to be tagged.
+    pub threshold: f64,
+    /// Reusable pattern fragments.
+    #[serde(default)]
+    pub macros: BTreeMap<String, String>,
+    /// Mentions of a person in care, which let weak cues count.
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// Third-person pronouns that refer back to a person in care mentioned earlier.
+    #[serde(default)]
+    pub pronouns: Vec<String>,
+    /// Negation words that, just before a cue, mark it as declined or denied.
+    #[serde(default)]
+    pub negations: Vec<String>,
+    /// Guards that apply to every category.
+    #[serde(default)]
+    pub guards: Vec<String>,
+    /// The categories.
+    #[serde(rename = "category", default)]
+    pub categories: Vec<CategorySpec>,
+    /// The route modifiers.
+    #[serde(rename = "modifier", default)]
+    pub modifiers: Vec<ModifierSpec>,
+    /// The route rules.
+    #[serde(rename = "rule", default)]
+    pub rules: Vec<RuleSpec>,
+}
+
+/// A compiled cue.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    /// The pattern as written.
+    pub source: String,
+    /// Compiled.
+    pub regex: Regex,
+    /// Weight 0–1.
+    pub weight: f64,
+}
+
+/// A group of patterns with a set for a fast "which ones match at all" pass.
+#[derive(Debug, Clone)]
+pub struct PatternGroup {
+    /// Individual patterns, for positions.
+    pub items: Vec<Cue>,
+    /// All of them at once.
+    pub set: RegexSet,
+}
+
+impl PatternGroup {
+    /// Every match of every pattern, as (pattern index, start, end) in `text`.
+    pub fn find_all(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let mut found = Vec::new();
+        for index in self.set.matches(text).iter() {
+            for m in self.items[index].regex.find_iter(text) {
+                if m.start() < m.end() {
+                    found.push((index, m.start(), m.end()));
+                }
+            }
+        }
+        found
+    }
+}
+
+/// A validated, compiled category.
+#[derive(Debug, Clone)]
+pub struct Category {
+    /// Its id.
+    pub id: CategoryId,
+    /// Everything as written.
+    pub spec: CategorySpec,
+    /// Strong cues.
+    pub cues: PatternGroup,
+    /// Weak cues.
+    pub weak_cues: PatternGroup,
+    /// Category guards.
+    pub guards: PatternGroup,
+}
+
+/// A validated, compiled modifier.
+#[derive(Debug, Clone)]
+pub struct Modifier {
+    /// Everything as written.
+    pub spec: ModifierSpec,
+    /// Its patterns.
+    pub patterns: PatternGroup,
+    /// Its guards.
+    pub guards: PatternGroup,
+}
+
+/// A loaded taxonomy.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Where it came from ("built-in" or a path).
+    pub origin: String,
+    /// Everything as written.
+    pub spec: TaxonomySpec,
+    /// Categories in file order.
+    pub categories: Vec<Category>,
+    /// Modifiers in file order.
+    pub modifiers: Vec<Modifier>,
+    /// Person-in-care mentions.
+    pub context: PatternGroup,
+    /// Pronouns referring back to a person in care.
+    pub pronouns: PatternGroup,
+    /// Negation words.
+    pub negations: PatternGroup,
+    /// Guards for every category.
+    pub guards: PatternGroup,
+}
+
+impl Taxonomy {
+    /// The built-in taxonomy, compiled once per process.
+    pub fn builtin() -> &'static Taxonomy {
+        static BUILTIN: OnceLock<Taxonomy> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            // The embedded file is validated by a unit test; failing here means the
+            // binary was built from a broken tree, which no user input can cause.
+            #[allow(clippy::expect_used)]
+            Taxonomy::parse(DEFAULT_TOML, "built-in").expect("the built-in taxonomy is valid")
+        })
+    }
+
+    /// Loads a taxonomy file.
+    pub fn load(path: &Path) -> Result<Taxonomy, TaxonomyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| TaxonomyError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Taxonomy::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and compiles taxonomy text.
+    pub fn parse(text: &str, origin: &str) -> Result<Taxonomy, TaxonomyError> {
+        let spec: TaxonomySpec = toml::from_str(text).map_err(|e| TaxonomyError::Parse {
+            origin: origin.to_owned(),
+            message: crate::error::one_line(e.message()) + &location(text, e.span()),
+        })?;
+        Taxonomy::compile(spec, origin)
+    }
+
+    /// Validates and compiles a parsed specification.
+    pub fn compile(spec: TaxonomySpec, origin: &str) -> Result<Taxonomy, TaxonomyError> {
+        let o = || origin.to_owned();
+        if spec.version != 1 {
+            return Err(TaxonomyError::Invalid {
+                origin: o(),
+                message: format!("version {} is not supported (this candour reads version 1)", spec.version),
+            });
+        }
+        if !(spec.threshold > 0.0 && spec.threshold <= 1.0) {
+            return Err(TaxonomyError::Invalid {
+                origin: o(),
+                message: format!("threshold {} must be above 0 and at most 1", spec.threshold),
+            });
+        }
+        if spec.categories.is_empty() {
+            return Err(TaxonomyError::NoCategories { origin: o() });
+        }
+        let compiler = Compiler { macros: &spec.macros, origin };
+        let mut seen = HashSet::new();
+        let mut categories = Vec::with_capacity(spec.categories.len());
+        for c in &spec.categories {
+            let id = CategoryId::try_from(c.id.clone()).map_err(|message| TaxonomyError::BadId { origin: o(), message })?;
+            if !seen.insert(c.id.clone()) {
+                return Err(TaxonomyError::DuplicateId { origin: o(), what: "category", id: c.id.clone() });
+            }
+            if c.supervision_prompts.is_empty() || c.supervision_prompts.iter().any(|p| p.text.trim().is_empty()) {
+                return Err(TaxonomyError::MissingPrompts { origin: o(), id: c.id.clone(), what: "supervision prompts" });
+            }
+            if c.manager_prompts.is_empty() || c.manager_prompts.iter().any(|p| p.text.trim().is_empty()) {
+                return Err(TaxonomyError::MissingPrompts { origin: o(), id: c.id.clone(), what: "manager prompts" });
+            }
+            if c.cues.is_empty() && c.weak_cues.is_empty() {
+                return Err(TaxonomyError::Invalid { origin: o(), message: format!("category {:?} has no cues", c.id) });
+            }
+            let owner = format!("category {:?}", c.id);
+            categories.push(Category {
+                id,
+                cues: compiler.group(&owner, &c.cues, 0.85)?,
+                weak_cues: compiler.group(&owner, &c.weak_cues, 0.55)?,
+                guards: compiler.plain_group(&owner, &c.guards)?,
+                spec: c.clone(),
+            });
+        }
+        let mut modifier_ids = HashSet::new();
+        let mut modifiers = Vec::with_capacity(spec.modifiers.len());
+        for m in &spec.modifiers {
+            CategoryId::try_from(m.id.clone()).map_err(|message| TaxonomyError::BadId { origin: o(), message })?;
+            if !modifier_ids.insert(m.id.clone()) {
+                return Err(TaxonomyError::DuplicateId { origin: o(), what: "modifier", id: m.id.clone() });
+            }
+            let owner = format!("modifier {:?}", m.id);
+            modifiers.push(Modifier {
+                patterns: compiler.plain_group(&owner, &m.patterns)?,
+                guards: compiler.plain_group(&owner, &m.guards)?,
+                spec: m.clone(),
+            });
+        }
+        for (i, rule) in spec.rules.iter().enumerate() {
+            let unknown = |what, id: &String| TaxonomyError::UnknownReference { origin: o(), index: i + 1, what, id: id.clone() };
+            if let Some(id) = rule.when.any_category.iter().find(|id| !seen.contains(*id)) {
+                return Err(unknown("category", id));
+            }
+            if let Some(id) = rule.when.all_modifiers.iter().chain(&rule.when.any_modifier).find(|id| !modifier_ids.contains(*id)) {
+                return Err(unknown("modifier", id));
+            }
+            if rule.route.is_none() && !rule.raise {
+                return Err(TaxonomyError::Invalid {
+                    origin: o(),
+                    message: format!("rule {} sets neither `route` nor `raise`", i + 1),
+                });
+            }
+        }
+        Ok(Taxonomy {
+            origin: origin.to_owned(),
+            context: compiler.plain_group("context", &spec.context)?,
+            pronouns: compiler.plain_group("pronouns", &spec.pronouns)?,
+            negations: compiler.plain_group("negations", &spec.negations)?,
+            guards: compiler.plain_group("guards", &spec.guards)?,
+            categories,
+            modifiers,
+            spec,
+        })
+    }
+
+    /// The category with this id.
+    pub fn category(&self, id: &CategoryId) -> Option<&Category> {
+        self.categories.iter().find(|c| &c.id == id)
+    }
+
+    /// Checks that `id` is a category here, with an error listing the valid ones.
+    pub fn check_category(&self, id: &CategoryId) -> Result<&Category, String> {
+        self.category(id).ok_or_else(|| {
+            let ids: Vec<&str> = self.categories.iter().map(|c| c.id.as_str()).collect();
+            format!("{id:?} is not a category; choose one of: {}", ids.join(", "))
+        })
+    }
+}
+
+/// " (line N, column M)" for a parse error span.
+fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let Some(span) = span else { return String::new() };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!(" (line {line}, column {column})")
+}
+
+struct Compiler<'a> {
+    macros: &'a BTreeMap<String, String>,
+    origin: &'a str,
+}
+
+impl Compiler<'_> {
+    fn group(&self, owner: &str, cues: &[CueSpec], default_weight: f64) -> Result<PatternGroup, TaxonomyError> {
+        let mut items = Vec::with_capacity(cues.len());
+        let mut expanded = Vec::with_capacity(cues.len());
+        for cue in cues {
+            let weight = cue.weight.unwrap_or(default_weight);
+            if !(weight > 0.0 && weight <= 1.0) {
+                return Err(TaxonomyError::Invalid {
+                    origin: self.origin.to_owned(),
+                    message: format!("{owner}: the weight {weight} of {:?} must be above 0 and at most 1", cue.pattern),
+                });
+            }
+            let full = self.expand(owner, &cue.pattern)?;
+            let regex = self.build(owner, &cue.pattern, &full)?;
+            items.push(Cue { source: cue.pattern.clone(), regex, weight });
+            expanded.push(full);
+        }
+        let set = RegexSetBuilder::new(&expanded)
+            .size_limit(PATTERN_SIZE_LIMIT * 16)
+            .build()
+            .map_err(|e| TaxonomyError::Invalid {
+                origin: self.origin.to_owned(),
+                message: format!("{owner}: the patterns together are too large: {}", first_line(&e.to_string())),
+            })?;
+        Ok(PatternGroup { items, set })
+    }
+
+    fn plain_group(&self, owner: &str, patterns: &[String]) -> Result<PatternGroup, TaxonomyError> {
+        let cues: Vec<CueSpec> = patterns.iter().map(|p| CueSpec { pattern: p.clone(), weight: None }).collect();
+        self.group(owner, &cues, 1.0)
+    }
+
+    /// Expands `{macro}` references (recursively, up to a depth) and adds word
+    /// boundaries.
+    fn expand(&self, owner: &str, pattern: &str) -> Result<String, TaxonomyError> {
+        let body = self.expand_depth(owner, pattern, pattern, 0)?;
+        Ok(format!(r"\b(?:{body})\b"))
+    }
+
+    fn expand_depth(&self, owner: &str, original: &str, pattern: &str, depth: usize) -> Result<String, TaxonomyError> {
+        if depth > 8 {
+            return Err(TaxonomyError::Invalid {
+                origin: self.origin.to_owned(),
+                message: format!("{owner}: macros in {original:?} nest more than 8 deep (a macro refers to itself?)"),
+            });
+        }
+        let mut out = String::with_capacity(pattern.len());
+        let mut rest = pattern;
+        while let Some(open) = rest.find('{') {
+            let (before, after) = rest.split_at(open);
+            out.push_str(before);
+            let close = after.find('}');
+            let name = close.map(|c| &after[1..c]);
+            match name {
+                // `{2,3}` and friends are regex repetition, not macros.
+                Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') && !n.bytes().all(|b| b.is_ascii_digit()) => {
+                    let Some(body) = self.macros.get(n) else {
+                        return Err(TaxonomyError::UnknownMacro {
+                            origin: self.origin.to_owned(),
+                            owner: owner.to_owned(),
+                            name: n.to_owned(),
+                            pattern: original.to_owned(),
+                        });
+                    };
+                    out.push_str("(?:");
+                    out.push_str(&self.expand_depth(owner, original, body, depth + 1)?);
+                    out.push(')');
+                    rest = &after[n.len() + 2..];
+                }
+                _ => {
+                    out.push('{');
+                    rest = &after[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    fn build(&self, owner: &str, original: &str, full: &str) -> Result<Regex, TaxonomyError> {
+        RegexBuilder::new(full)
+            .case_insensitive(true)
+            .size_limit(PATTERN_SIZE_LIMIT)
+            .build()
+            .map_err(|e| TaxonomyError::BadPattern {
+                origin: self.origin.to_owned(),
+                owner: owner.to_owned(),
+                pattern: original.to_owned(),
+                message: first_line(&e.to_string()),
+            })
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().rev().find(|l| l.trim_start().starts_with("error:")).map_or_else(
+        || s.lines().next().unwrap_or("").to_owned(),
+        |l| l.trim().to_owned(),
+    )
+}
