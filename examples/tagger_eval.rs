@@ -18,7 +18,10 @@ use candour::tagger::eval::{Corpus, evaluate};
 use candour::taxonomy::Taxonomy;
 
 fn main() -> Result<()> {
-    let mut corpus_path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tagger/corpus.toml"));
+    let mut corpus_path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tagger/corpus.toml"
+    ));
     let mut taxonomy_path: Option<PathBuf> = None;
     let mut split: Option<String> = None;
     let mut show_misses = false;
@@ -29,14 +32,17 @@ fn main() -> Result<()> {
             "--taxonomy" => taxonomy_path = Some(args.next().context("--taxonomy FILE")?.into()),
             "--split" => split = Some(args.next().context("--split dev|holdout")?),
             "--misses" => show_misses = true,
-            other => bail!("unknown argument {other}; see the comment at the top of examples/tagger_eval.rs"),
+            other => bail!(
+                "unknown argument {other}; see the comment at the top of examples/tagger_eval.rs"
+            ),
         }
     }
     let taxonomy = match &taxonomy_path {
         Some(path) => Taxonomy::load(path)?,
         None => Taxonomy::builtin().clone(),
     };
-    let text = std::fs::read_to_string(&corpus_path).with_context(|| corpus_path.display().to_string())?;
+    let text =
+        std::fs::read_to_string(&corpus_path).with_context(|| corpus_path.display().to_string())?;
     let corpus = Corpus::parse(&text).map_err(anyhow::Error::msg)?;
     let splits: Vec<Option<&str>> = match &split {
         Some(s) => vec![Some(s.as_str())],
@@ -56,7 +62,9 @@ fn main() -> Result<()> {
                     m.extra,
                     m.route.0,
                     m.route.1,
-                    m.escalate.map(|(e, p)| format!(" ESCALATE expected {e} got {p}")).unwrap_or_default(),
+                    m.escalate
+                        .map(|(e, p)| format!(" ESCALATE expected {e} got {p}"))
+                        .unwrap_or_default(),
                     case.text.trim().replace('\n', " ")
                 );
             }

@@ -95,6 +95,33 @@ pub fn parse(input: &str, now: DateTime<FixedOffset>) -> Result<When, DateError>
     })
 }
 
+/// Parses a due date, which looks forward: "friday" is the next Friday, "in 3 days"
+/// and "next week" work, and a date without a time means the end of that day.
+pub fn parse_due(
+    input: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, DateError> {
+    let cleaned = normalise(input);
+    if cleaned.is_empty() {
+        return Err(DateError::Empty);
+    }
+    let at = match DateTime::parse_from_rfc3339(input.trim()) {
+        Ok(exact) => exact,
+        Err(_) => {
+            interim::parse_date_string(&cleaned, now, interim::Dialect::Uk).map_err(|_| {
+                DateError::Unrecognised {
+                    input: input.trim().to_owned(),
+                }
+            })?
+        }
+    };
+    let when = When {
+        at,
+        has_time: names_time(&cleaned),
+    };
+    Ok(when.as_range_end())
+}
+
 impl When {
     /// The moment an entry happened: a date without a time becomes midday that day
     /// (or now, if midday has not come yet today), so the entry sorts on the right day
@@ -257,6 +284,20 @@ mod tests {
     }
 
     #[test]
+    fn due_dates_look_forward() {
+        let due = |s: &str| {
+            parse_due(s, now())
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap()
+        };
+        assert_eq!(due("friday"), "2026-11-27 23:59");
+        assert_eq!(due("tomorrow"), "2026-11-26 23:59");
+        assert_eq!(due("2026-12-01 09:00"), "2026-12-01 09:00");
+        assert_eq!(due("2026-12-01"), "2026-12-01 23:59");
+        assert!(parse_due("whenever", now()).is_err());
+    }
+
+    #[test]
     fn range_ends_cover_whole_days_unless_a_time_is_given() {
         let day = parse("2026-11-20", now()).unwrap();
         assert_eq!(
@@ -269,6 +310,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(crate::testing::proptest_config())]
         #[test]
         fn parsing_never_panics(input in ".{0,40}") {
             let _ = parse(&input, now()).map(|w| (w.as_occurred(&input, now()), w.as_range_start(), w.as_range_end()));

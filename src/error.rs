@@ -82,6 +82,20 @@ pub enum Error {
         /// The unreadable entries.
         ids: Vec<EntryId>,
     },
+    /// An action or session failed to decrypt or verify.
+    #[error("{what} {id} is damaged or has been tampered with")]
+    RecordDamaged {
+        /// "action" or "session".
+        what: &'static str,
+        /// Its id.
+        id: i64,
+    },
+    /// No action has this id.
+    #[error("no action {id}")]
+    ActionNotFound {
+        /// The id asked for.
+        id: i64,
+    },
     /// An entry was written by a newer candour.
     #[error("entry {id} was written by a newer version of candour (payload version {version})")]
     EntryTooNew {
@@ -98,6 +112,9 @@ pub enum Error {
         /// What is missing.
         what: &'static str,
     },
+    /// Writing output failed (a full disk, a closed pipe).
+    #[error("cannot write the output: {0}")]
+    Io(#[from] std::io::Error),
     /// Input the user gave was invalid.
     #[error("{0}")]
     Invalid(String),
@@ -125,11 +142,16 @@ impl Error {
                 VaultError::DamagedKey | VaultError::DamagedCiphertext => ErrorKind::Integrity,
                 VaultError::Encrypt => ErrorKind::Runtime,
             },
-            Error::NoJournal { .. } | Error::EntryNotFound { .. } => ErrorKind::NotFound,
+            Error::NoJournal { .. }
+            | Error::EntryNotFound { .. }
+            | Error::ActionNotFound { .. } => ErrorKind::NotFound,
             Error::EntryDamaged { .. }
+            | Error::RecordDamaged { .. }
             | Error::SomeEntriesDamaged { .. }
             | Error::Incomplete { .. } => ErrorKind::Integrity,
-            Error::JournalExists { .. } | Error::EntryTooNew { .. } => ErrorKind::Runtime,
+            Error::JournalExists { .. } | Error::EntryTooNew { .. } | Error::Io(_) => {
+                ErrorKind::Runtime
+            }
             Error::Invalid(_) => ErrorKind::Usage,
         }
     }
@@ -144,7 +166,8 @@ impl Error {
                 "use it as it is, or pass --journal DIR to create another".into()
             }
             Error::EntryNotFound { .. } => "see `candour list` for the ids".into(),
-            Error::EntryDamaged { .. } | Error::SomeEntriesDamaged { .. } => {
+            Error::ActionNotFound { .. } => "see `candour actions` for the ids".into(),
+            Error::EntryDamaged { .. } | Error::SomeEntriesDamaged { .. } | Error::RecordDamaged { .. } => {
                 "run `candour verify` to list every damaged entry; restore it from a backup or delete it".into()
             }
             Error::EntryTooNew { .. } => "upgrade candour to read or change it".into(),

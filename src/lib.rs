@@ -50,13 +50,36 @@
 pub mod cli;
 pub mod dates;
 pub mod error;
+pub mod import;
 pub mod journal;
 pub mod model;
 pub mod paths;
+pub mod prompts;
 pub mod redact;
+pub mod reflection;
+pub mod report;
+pub mod review;
 pub mod store;
 pub mod tagger;
 pub mod taxonomy;
 pub mod vault;
 
 pub use error::{Error, ErrorKind};
+
+/// Shared test configuration.
+#[cfg(test)]
+pub(crate) mod testing {
+    use proptest::test_runner::{Config, FileFailurePersistence};
+
+    /// Property-test settings: the default case count (`PROPTEST_CASES` raises it), with
+    /// failing cases saved next to the source file (`<file>.proptest-regressions`) and
+    /// committed, so a past failure is replayed forever.
+    pub fn proptest_config() -> Config {
+        Config {
+            failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+                "proptest-regressions",
+            ))),
+            ..Config::default()
+        }
+    }
+}

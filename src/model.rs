@@ -15,7 +15,10 @@ use uuid::Uuid;
 
 /// The version of [`Payload`] this build writes. Older payloads are read and upgraded
 /// on the next write; newer ones are refused rather than silently truncated.
-pub const PAYLOAD_VERSION: u32 = 1;
+///
+/// History: 1 — text, tags, route, status; 2 — share level, reflection, dilemma record,
+/// and `with` on status changes.
+pub const PAYLOAD_VERSION: u32 = 2;
 
 /// The integer id of an entry, shown to users (`candour show 12`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -279,6 +282,257 @@ pub struct Tag {
     pub evidence: Vec<Evidence>,
 }
 
+/// Who a conversation was with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Counterpart {
+    /// A clinical supervisor.
+    Supervisor,
+    /// A line manager.
+    Manager,
+}
+
+impl Counterpart {
+    /// The spelling on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counterpart::Supervisor => "supervisor",
+            Counterpart::Manager => "manager",
+        }
+    }
+
+    /// The conversation this counterpart holds.
+    pub fn audience(self) -> Audience {
+        match self {
+            Counterpart::Supervisor => Audience::Supervision,
+            Counterpart::Manager => Audience::Manager,
+        }
+    }
+}
+
+impl fmt::Display for Counterpart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which conversation prompts and exports are for.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    /// Clinical supervision: reflective, supervisee-led.
+    #[default]
+    Supervision,
+    /// A line-manager conversation: factual and action-focused.
+    Manager,
+}
+
+impl Audience {
+    /// The spelling on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Supervision => "supervision",
+            Audience::Manager => "manager",
+        }
+    }
+
+    /// The share level an entry needs to be included for this audience.
+    pub fn required_share(self) -> ShareLevel {
+        match self {
+            Audience::Supervision => ShareLevel::Supervision,
+            Audience::Manager => ShareLevel::Manager,
+        }
+    }
+}
+
+impl fmt::Display for Audience {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who may see an entry in exports, from most to least private. Each level includes the
+/// ones before it: an entry shared with a manager is also shared with supervision.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShareLevel {
+    /// Only you.
+    Private,
+    /// You and your clinical supervisor.
+    Supervision,
+    /// You, your supervisor and your line manager.
+    Manager,
+}
+
+impl ShareLevel {
+    /// The spelling on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareLevel::Private => "private",
+            ShareLevel::Supervision => "supervision",
+            ShareLevel::Manager => "manager",
+        }
+    }
+
+    /// The default for an entry with this route: a reflect-only dilemma stays private,
+    /// a supervision one is for supervision, anything a manager should hear is shareable
+    /// with the manager.
+    pub fn for_route(route: Route) -> ShareLevel {
+        match route {
+            Route::Reflect => ShareLevel::Private,
+            Route::Supervision => ShareLevel::Supervision,
+            Route::LineManager | Route::Escalate => ShareLevel::Manager,
+        }
+    }
+}
+
+impl fmt::Display for ShareLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The reflective models candour structures reflections with.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReflectiveModel {
+    /// Rolfe, Freshwater and Jasper: What? So what? Now what?
+    #[default]
+    Rolfe,
+    /// Gibbs' reflective cycle.
+    Gibbs,
+    /// Driscoll's What? So what? Now what? with supervision trigger questions.
+    Driscoll,
+    /// Johns' model for structured reflection.
+    Johns,
+}
+
+impl ReflectiveModel {
+    /// The spelling on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReflectiveModel::Rolfe => "rolfe",
+            ReflectiveModel::Gibbs => "gibbs",
+            ReflectiveModel::Driscoll => "driscoll",
+            ReflectiveModel::Johns => "johns",
+        }
+    }
+}
+
+/// One answered section of a structured reflection.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReflectionSection {
+    /// A stable id (`what`, `so-what`, `feelings` …).
+    pub id: String,
+    /// The heading it was written under.
+    pub heading: String,
+    /// The answer.
+    pub text: String,
+    /// Whether exports may include it (feelings are private until shared).
+    pub shared: bool,
+}
+
+impl fmt::Debug for ReflectionSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReflectionSection")
+            .field("id", &self.id)
+            .field("text_len", &self.text.len())
+            .field("shared", &self.shared)
+            .finish()
+    }
+}
+
+/// A structured reflection on an entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reflection {
+    /// The model last used.
+    pub model: ReflectiveModel,
+    /// The answers, in the model's order.
+    pub sections: Vec<ReflectionSection>,
+    /// When it was last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Who started the situation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Initiator {
+    /// The patient, service user or client.
+    Patient,
+    /// A relative or carer.
+    Family,
+    /// A colleague.
+    Colleague,
+    /// The practitioner.
+    Me,
+    /// Someone else.
+    Other,
+}
+
+impl Initiator {
+    /// The spelling on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Initiator::Patient => "patient",
+            Initiator::Family => "family",
+            Initiator::Colleague => "colleague",
+            Initiator::Me => "me",
+            Initiator::Other => "other",
+        }
+    }
+}
+
+/// The structured facts of a dilemma, filled in by the user when they wish.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DilemmaRecord {
+    /// Who initiated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiated_by: Option<Initiator>,
+    /// What the practitioner did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub what_i_did: Option<String>,
+    /// Who the practitioner told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who_i_told: Option<String>,
+    /// How it turned out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+}
+
+impl fmt::Debug for DilemmaRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DilemmaRecord")
+            .field("initiated_by", &self.initiated_by)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DilemmaRecord {
+    /// True when nothing has been filled in.
+    pub fn is_empty(&self) -> bool {
+        self.initiated_by.is_none()
+            && self.what_i_did.is_none()
+            && self.who_i_told.is_none()
+            && self.outcome.is_none()
+    }
+}
+
 /// One step of an entry's status history.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusChange {
@@ -288,7 +542,7 @@ pub struct StatusChange {
     pub at: DateTime<Utc>,
     /// Who it was discussed with, if anyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub with: Option<String>,
+    pub with: Option<Counterpart>,
     /// The user's note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -345,6 +599,18 @@ pub struct Payload {
     /// When the text was edited, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub edited_at: Vec<DateTime<Utc>>,
+    /// Starred (kept from jrnl imports; shown in lists).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub starred: bool,
+    /// Who may see it in exports; `None` follows the route ([`ShareLevel::for_route`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<ShareLevel>,
+    /// A structured reflection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reflection: Option<Reflection>,
+    /// The structured facts of the dilemma.
+    #[serde(default, skip_serializing_if = "DilemmaRecord::is_empty")]
+    pub record: DilemmaRecord,
 }
 
 impl fmt::Debug for Payload {
@@ -381,7 +647,43 @@ impl Payload {
                 note: None,
             }],
             edited_at: Vec::new(),
+            starred: false,
+            share: None,
+            reflection: None,
+            record: DilemmaRecord::default(),
         }
+    }
+
+    /// Who may see the entry: the level set by the user, else the route's default.
+    pub fn effective_share(&self) -> ShareLevel {
+        self.share
+            .unwrap_or_else(|| ShareLevel::for_route(self.route))
+    }
+
+    /// Sets the status, recording the change in the history.
+    pub fn set_status(
+        &mut self,
+        status: Status,
+        at: DateTime<Utc>,
+        with: Option<Counterpart>,
+        note: Option<String>,
+    ) {
+        self.status = status;
+        self.history.push(StatusChange {
+            status,
+            at,
+            with,
+            note,
+        });
+    }
+
+    /// When the current status was set (the last history step with it).
+    pub fn status_since(&self) -> DateTime<Utc> {
+        self.history
+            .iter()
+            .rev()
+            .find(|c| c.status == self.status)
+            .map_or(self.created_at, |c| c.at)
     }
 
     /// The title: the first sentence, like jrnl (up to `.`, `!` or `?` followed by a
@@ -413,6 +715,11 @@ fn default_true() -> bool {
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 fn is_true(value: &bool) -> bool {
     *value
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// Splits text into its first sentence and the rest.

@@ -1546,6 +1546,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(crate::testing::proptest_config())]
         #[test]
         fn arbitrary_text_keeps_the_invariants(text in any::<String>()) {
             check_properties(&text)?;

@@ -8,31 +8,28 @@
 //! for supervision and manager conversations.
 //!
 //! ## Patterns
-//! Patterns are `regex` syntax matched against normalised text (lower-case, straight
-//! quotes, single spaces; see `tagger::normalise`). `{name}` expands to a `[macros]`
-//! entry, and word boundaries are added at both ends. Every pattern is compiled when the
-//! taxonomy loads, so a bad pattern is a named error at start-up, never a surprise later.
+//! Cues, guards and modifiers are word patterns (see [`crate::tagger::pattern`]):
+//! `gave me (his|her) number`, `text* me`, `{give} me {w2} number`. `{name}` expands to a
+//! `[macros]` entry. Every pattern is compiled when the taxonomy loads, so a bad pattern
+//! is a named error at start-up, never a surprise later.
 //!
 //! ## Validation
 //! Ids are unique and well-formed, every category has supervision and manager prompts,
 //! every pattern compiles, rules name only known categories and modifiers, and the
 //! threshold lies in (0, 1]. Errors name the category and the pattern at fault.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use crate::tagger::pattern::{Matcher, PatternError};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{CategoryId, Route};
 
 /// The built-in taxonomy file.
 pub const DEFAULT_TOML: &str = include_str!("../schema/boundaries.toml");
-
-/// The largest compiled size of one pattern; a runaway macro expansion is an error.
-const PATTERN_SIZE_LIMIT: usize = 1 << 22;
 
 /// Why a taxonomy could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +95,7 @@ pub enum TaxonomyError {
         owner: String,
         /// The pattern as written.
         pattern: String,
-        /// The regex error, first line.
+        /// What is wrong with it.
         message: String,
     },
     /// A category lacks the prompts every category must carry.
@@ -147,7 +144,11 @@ pub enum Function {
 
 impl Function {
     /// Every function, in the order prompts are shown.
-    pub const ALL: [Function; 3] = [Function::Normative, Function::Formative, Function::Restorative];
+    pub const ALL: [Function; 3] = [
+        Function::Normative,
+        Function::Formative,
+        Function::Restorative,
+    ];
 
     /// The lower-case name.
     pub fn as_str(self) -> &'static str {
@@ -249,6 +250,12 @@ pub struct CategorySpec {
     /// Codes and guidance.
     #[serde(default)]
     pub references: Vec<Reference>,
+    /// Local policies a manager conversation would look at ("gifts and hospitality").
+    #[serde(default)]
+    pub policies: Vec<String>,
+    /// NMC Code themes the category relates to, for the reflective account template.
+    #[serde(default)]
+    pub nmc_themes: Vec<String>,
 }
 
 /// A route modifier as written in the file.
@@ -344,39 +351,24 @@ pub struct TaxonomySpec {
     pub rules: Vec<RuleSpec>,
 }
 
-/// A compiled cue.
+/// One cue as compiled: its text and weight. The pattern itself lives in the
+/// taxonomy's [`Matcher`].
 #[derive(Debug, Clone)]
 pub struct Cue {
     /// The pattern as written.
     pub source: String,
-    /// Compiled.
-    pub regex: Regex,
     /// Weight 0–1.
     pub weight: f64,
 }
 
-/// A group of patterns with a set for a fast "which ones match at all" pass.
+/// A group of patterns (a category's cues, its guards, a modifier's patterns …),
+/// identified in the taxonomy's matcher by `id`.
 #[derive(Debug, Clone)]
 pub struct PatternGroup {
-    /// Individual patterns, for positions.
+    /// The group's id in the matcher.
+    pub id: u32,
+    /// The patterns, in file order (their index is the match's pattern index).
     pub items: Vec<Cue>,
-    /// All of them at once.
-    pub set: RegexSet,
-}
-
-impl PatternGroup {
-    /// Every match of every pattern, as (pattern index, start, end) in `text`.
-    pub fn find_all(&self, text: &str) -> Vec<(usize, usize, usize)> {
-        let mut found = Vec::new();
-        for index in self.set.matches(text).iter() {
-            for m in self.items[index].regex.find_iter(text) {
-                if m.start() < m.end() {
-                    found.push((index, m.start(), m.end()));
-                }
-            }
-        }
-        found
-    }
 }
 
 /// A validated, compiled category.
@@ -424,6 +416,8 @@ pub struct Taxonomy {
     pub negations: PatternGroup,
     /// Guards for every category.
     pub guards: PatternGroup,
+    /// Every pattern above, compiled together.
+    pub matcher: Matcher,
 }
 
 impl Taxonomy {
@@ -462,7 +456,10 @@ impl Taxonomy {
         if spec.version != 1 {
             return Err(TaxonomyError::Invalid {
                 origin: o(),
-                message: format!("version {} is not supported (this candour reads version 1)", spec.version),
+                message: format!(
+                    "version {} is not supported (this candour reads version 1)",
+                    spec.version
+                ),
             });
         }
         if !(spec.threshold > 0.0 && spec.threshold <= 1.0) {
@@ -474,22 +471,66 @@ impl Taxonomy {
         if spec.categories.is_empty() {
             return Err(TaxonomyError::NoCategories { origin: o() });
         }
-        let compiler = Compiler { macros: &spec.macros, origin };
+        let macros: HashMap<String, String> = spec.macros.clone().into_iter().collect();
+        let mut compiler = Compiler {
+            origin,
+            matcher: Matcher::new(macros),
+            next_group: 0,
+        };
         let mut seen = HashSet::new();
         let mut categories = Vec::with_capacity(spec.categories.len());
         for c in &spec.categories {
-            let id = CategoryId::try_from(c.id.clone()).map_err(|message| TaxonomyError::BadId { origin: o(), message })?;
+            let id =
+                CategoryId::try_from(c.id.clone()).map_err(|message| TaxonomyError::BadId {
+                    origin: o(),
+                    message,
+                })?;
             if !seen.insert(c.id.clone()) {
-                return Err(TaxonomyError::DuplicateId { origin: o(), what: "category", id: c.id.clone() });
+                return Err(TaxonomyError::DuplicateId {
+                    origin: o(),
+                    what: "category",
+                    id: c.id.clone(),
+                });
             }
-            if c.supervision_prompts.is_empty() || c.supervision_prompts.iter().any(|p| p.text.trim().is_empty()) {
-                return Err(TaxonomyError::MissingPrompts { origin: o(), id: c.id.clone(), what: "supervision prompts" });
+            if c.supervision_prompts.is_empty()
+                || c.supervision_prompts
+                    .iter()
+                    .any(|p| p.text.trim().is_empty())
+            {
+                return Err(TaxonomyError::MissingPrompts {
+                    origin: o(),
+                    id: c.id.clone(),
+                    what: "supervision prompts",
+                });
             }
-            if c.manager_prompts.is_empty() || c.manager_prompts.iter().any(|p| p.text.trim().is_empty()) {
-                return Err(TaxonomyError::MissingPrompts { origin: o(), id: c.id.clone(), what: "manager prompts" });
+            if c.manager_prompts.is_empty()
+                || c.manager_prompts.iter().any(|p| p.text.trim().is_empty())
+            {
+                return Err(TaxonomyError::MissingPrompts {
+                    origin: o(),
+                    id: c.id.clone(),
+                    what: "manager prompts",
+                });
             }
             if c.cues.is_empty() && c.weak_cues.is_empty() {
-                return Err(TaxonomyError::Invalid { origin: o(), message: format!("category {:?} has no cues", c.id) });
+                return Err(TaxonomyError::Invalid {
+                    origin: o(),
+                    message: format!("category {:?} has no cues", c.id),
+                });
+            }
+            if let Some(theme) = c
+                .nmc_themes
+                .iter()
+                .find(|t| !crate::report::NMC_THEMES.contains(&t.as_str()))
+            {
+                return Err(TaxonomyError::Invalid {
+                    origin: o(),
+                    message: format!(
+                        "category {:?}: {theme:?} is not one of the NMC Code's themes ({})",
+                        c.id,
+                        crate::report::NMC_THEMES.join(", ")
+                    ),
+                });
             }
             let owner = format!("category {:?}", c.id);
             categories.push(Category {
@@ -503,9 +544,16 @@ impl Taxonomy {
         let mut modifier_ids = HashSet::new();
         let mut modifiers = Vec::with_capacity(spec.modifiers.len());
         for m in &spec.modifiers {
-            CategoryId::try_from(m.id.clone()).map_err(|message| TaxonomyError::BadId { origin: o(), message })?;
+            CategoryId::try_from(m.id.clone()).map_err(|message| TaxonomyError::BadId {
+                origin: o(),
+                message,
+            })?;
             if !modifier_ids.insert(m.id.clone()) {
-                return Err(TaxonomyError::DuplicateId { origin: o(), what: "modifier", id: m.id.clone() });
+                return Err(TaxonomyError::DuplicateId {
+                    origin: o(),
+                    what: "modifier",
+                    id: m.id.clone(),
+                });
             }
             let owner = format!("modifier {:?}", m.id);
             modifiers.push(Modifier {
@@ -515,11 +563,22 @@ impl Taxonomy {
             });
         }
         for (i, rule) in spec.rules.iter().enumerate() {
-            let unknown = |what, id: &String| TaxonomyError::UnknownReference { origin: o(), index: i + 1, what, id: id.clone() };
+            let unknown = |what, id: &String| TaxonomyError::UnknownReference {
+                origin: o(),
+                index: i + 1,
+                what,
+                id: id.clone(),
+            };
             if let Some(id) = rule.when.any_category.iter().find(|id| !seen.contains(*id)) {
                 return Err(unknown("category", id));
             }
-            if let Some(id) = rule.when.all_modifiers.iter().chain(&rule.when.any_modifier).find(|id| !modifier_ids.contains(*id)) {
+            if let Some(id) = rule
+                .when
+                .all_modifiers
+                .iter()
+                .chain(&rule.when.any_modifier)
+                .find(|id| !modifier_ids.contains(*id))
+            {
                 return Err(unknown("modifier", id));
             }
             if rule.route.is_none() && !rule.raise {
@@ -529,14 +588,19 @@ impl Taxonomy {
                 });
             }
         }
+        let context = compiler.plain_group("context", &spec.context)?;
+        let pronouns = compiler.plain_group("pronouns", &spec.pronouns)?;
+        let negations = compiler.plain_group("negations", &spec.negations)?;
+        let guards = compiler.plain_group("guards", &spec.guards)?;
         Ok(Taxonomy {
             origin: origin.to_owned(),
-            context: compiler.plain_group("context", &spec.context)?,
-            pronouns: compiler.plain_group("pronouns", &spec.pronouns)?,
-            negations: compiler.plain_group("negations", &spec.negations)?,
-            guards: compiler.plain_group("guards", &spec.guards)?,
+            context,
+            pronouns,
+            negations,
+            guards,
             categories,
             modifiers,
+            matcher: compiler.matcher,
             spec,
         })
     }
@@ -550,14 +614,19 @@ impl Taxonomy {
     pub fn check_category(&self, id: &CategoryId) -> Result<&Category, String> {
         self.category(id).ok_or_else(|| {
             let ids: Vec<&str> = self.categories.iter().map(|c| c.id.as_str()).collect();
-            format!("{id:?} is not a category; choose one of: {}", ids.join(", "))
+            format!(
+                "{id:?} is not a category; choose one of: {}",
+                ids.join(", ")
+            )
         })
     }
 }
 
 /// " (line N, column M)" for a parse error span.
 fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    let Some(span) = span else { return String::new() };
+    let Some(span) = span else {
+        return String::new();
+    };
     let before = &text[..span.start.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -565,106 +634,69 @@ fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
 }
 
 struct Compiler<'a> {
-    macros: &'a BTreeMap<String, String>,
     origin: &'a str,
+    matcher: Matcher,
+    next_group: u32,
 }
 
 impl Compiler<'_> {
-    fn group(&self, owner: &str, cues: &[CueSpec], default_weight: f64) -> Result<PatternGroup, TaxonomyError> {
+    fn group(
+        &mut self,
+        owner: &str,
+        cues: &[CueSpec],
+        default_weight: f64,
+    ) -> Result<PatternGroup, TaxonomyError> {
+        let id = self.next_group;
+        self.next_group += 1;
         let mut items = Vec::with_capacity(cues.len());
-        let mut expanded = Vec::with_capacity(cues.len());
-        for cue in cues {
+        for (index, cue) in cues.iter().enumerate() {
             let weight = cue.weight.unwrap_or(default_weight);
             if !(weight > 0.0 && weight <= 1.0) {
                 return Err(TaxonomyError::Invalid {
                     origin: self.origin.to_owned(),
-                    message: format!("{owner}: the weight {weight} of {:?} must be above 0 and at most 1", cue.pattern),
+                    message: format!(
+                        "{owner}: the weight {weight} of {:?} must be above 0 and at most 1",
+                        cue.pattern
+                    ),
                 });
             }
-            let full = self.expand(owner, &cue.pattern)?;
-            let regex = self.build(owner, &cue.pattern, &full)?;
-            items.push(Cue { source: cue.pattern.clone(), regex, weight });
-            expanded.push(full);
-        }
-        let set = RegexSetBuilder::new(&expanded)
-            .size_limit(PATTERN_SIZE_LIMIT * 16)
-            .build()
-            .map_err(|e| TaxonomyError::Invalid {
-                origin: self.origin.to_owned(),
-                message: format!("{owner}: the patterns together are too large: {}", first_line(&e.to_string())),
-            })?;
-        Ok(PatternGroup { items, set })
-    }
-
-    fn plain_group(&self, owner: &str, patterns: &[String]) -> Result<PatternGroup, TaxonomyError> {
-        let cues: Vec<CueSpec> = patterns.iter().map(|p| CueSpec { pattern: p.clone(), weight: None }).collect();
-        self.group(owner, &cues, 1.0)
-    }
-
-    /// Expands `{macro}` references (recursively, up to a depth) and adds word
-    /// boundaries.
-    fn expand(&self, owner: &str, pattern: &str) -> Result<String, TaxonomyError> {
-        let body = self.expand_depth(owner, pattern, pattern, 0)?;
-        Ok(format!(r"\b(?:{body})\b"))
-    }
-
-    fn expand_depth(&self, owner: &str, original: &str, pattern: &str, depth: usize) -> Result<String, TaxonomyError> {
-        if depth > 8 {
-            return Err(TaxonomyError::Invalid {
-                origin: self.origin.to_owned(),
-                message: format!("{owner}: macros in {original:?} nest more than 8 deep (a macro refers to itself?)"),
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            self.matcher
+                .add((id, index), &cue.pattern)
+                .map_err(|e| match e {
+                    PatternError::UnknownMacro(name) => TaxonomyError::UnknownMacro {
+                        origin: self.origin.to_owned(),
+                        owner: owner.to_owned(),
+                        name,
+                        pattern: cue.pattern.clone(),
+                    },
+                    other => TaxonomyError::BadPattern {
+                        origin: self.origin.to_owned(),
+                        owner: owner.to_owned(),
+                        pattern: cue.pattern.clone(),
+                        message: other.to_string(),
+                    },
+                })?;
+            items.push(Cue {
+                source: cue.pattern.clone(),
+                weight,
             });
         }
-        let mut out = String::with_capacity(pattern.len());
-        let mut rest = pattern;
-        while let Some(open) = rest.find('{') {
-            let (before, after) = rest.split_at(open);
-            out.push_str(before);
-            let close = after.find('}');
-            let name = close.map(|c| &after[1..c]);
-            match name {
-                // `{2,3}` and friends are regex repetition, not macros.
-                Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') && !n.bytes().all(|b| b.is_ascii_digit()) => {
-                    let Some(body) = self.macros.get(n) else {
-                        return Err(TaxonomyError::UnknownMacro {
-                            origin: self.origin.to_owned(),
-                            owner: owner.to_owned(),
-                            name: n.to_owned(),
-                            pattern: original.to_owned(),
-                        });
-                    };
-                    out.push_str("(?:");
-                    out.push_str(&self.expand_depth(owner, original, body, depth + 1)?);
-                    out.push(')');
-                    rest = &after[n.len() + 2..];
-                }
-                _ => {
-                    out.push('{');
-                    rest = &after[1..];
-                }
-            }
-        }
-        out.push_str(rest);
-        Ok(out)
+        Ok(PatternGroup { id, items })
     }
 
-    fn build(&self, owner: &str, original: &str, full: &str) -> Result<Regex, TaxonomyError> {
-        RegexBuilder::new(full)
-            .case_insensitive(true)
-            .size_limit(PATTERN_SIZE_LIMIT)
-            .build()
-            .map_err(|e| TaxonomyError::BadPattern {
-                origin: self.origin.to_owned(),
-                owner: owner.to_owned(),
-                pattern: original.to_owned(),
-                message: first_line(&e.to_string()),
+    fn plain_group(
+        &mut self,
+        owner: &str,
+        patterns: &[String],
+    ) -> Result<PatternGroup, TaxonomyError> {
+        let cues: Vec<CueSpec> = patterns
+            .iter()
+            .map(|p| CueSpec {
+                pattern: p.clone(),
+                weight: None,
             })
+            .collect();
+        self.group(owner, &cues, 1.0)
     }
-}
-
-fn first_line(s: &str) -> String {
-    s.lines().rev().find(|l| l.trim_start().starts_with("error:")).map_or_else(
-        || s.lines().next().unwrap_or("").to_owned(),
-        |l| l.trim().to_owned(),
-    )
 }

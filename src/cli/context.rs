@@ -16,9 +16,9 @@ use chrono::{DateTime, FixedOffset, Local, Timelike};
 use secrecy::SecretString;
 
 use super::GlobalArgs;
-use crate::taxonomy::Taxonomy;
 use super::error::CliError;
 use super::ui::Ui;
+use crate::taxonomy::Taxonomy;
 
 /// The environment variables and terminal facts candour looks at, read once.
 #[derive(Default)]
@@ -172,7 +172,10 @@ impl Context {
             };
             self.taxonomy = Some(taxonomy);
         }
-        Ok(self.taxonomy.as_deref().unwrap_or_else(|| Taxonomy::builtin()))
+        Ok(self
+            .taxonomy
+            .as_deref()
+            .unwrap_or_else(|| Taxonomy::builtin()))
     }
 
     /// "Now" in UTC.
@@ -198,13 +201,23 @@ impl JournalConfig {
         let path = crate::paths::config_path(journal_dir);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(JournalConfig::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(JournalConfig::default());
+            }
             Err(source) => {
-                return Err(CliError::ReadFile { what: "journal config", path: path.display().to_string(), source });
+                return Err(CliError::ReadFile {
+                    what: "journal config",
+                    path: path.display().to_string(),
+                    source,
+                });
             }
         };
         let mut config: JournalConfig = toml::from_str(&text).map_err(|e| {
-            CliError::Usage(format!("the journal config {} is not valid: {}", path.display(), e.message()))
+            CliError::Usage(format!(
+                "the journal config {} is not valid: {}",
+                path.display(),
+                e.message()
+            ))
         })?;
         if let Some(t) = &config.taxonomy
             && t.is_relative()

@@ -61,7 +61,9 @@ impl CliError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             CliError::Journal(e) => e.kind(),
-            CliError::Usage(_) | CliError::ReadFile { .. } | CliError::Taxonomy(_) => ErrorKind::Usage,
+            CliError::Usage(_) | CliError::ReadFile { .. } | CliError::Taxonomy(_) => {
+                ErrorKind::Usage
+            }
             CliError::NoUnlockSource => ErrorKind::Unlock,
             CliError::WriteFile { .. }
             | CliError::Editor(_)
@@ -77,14 +79,20 @@ impl CliError {
                 "run it in a terminal, or pass --passphrase-file FILE or --identity FILE".into(),
             ),
             CliError::Taxonomy(_) => Some(
-                "fix the file, or drop --taxonomy / CANDOUR_TAXONOMY to use the built-in one".into(),
+                "fix the file, or drop --taxonomy / CANDOUR_TAXONOMY to use the built-in one"
+                    .into(),
             ),
             _ => None,
         }
     }
 
     fn is_broken_pipe(&self) -> bool {
-        matches!(self, CliError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+        match self {
+            CliError::Io(e) | CliError::Journal(Error::Io(e)) => {
+                e.kind() == io::ErrorKind::BrokenPipe
+            }
+            _ => false,
+        }
     }
 }
 

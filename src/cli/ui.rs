@@ -109,6 +109,21 @@ impl Ui {
         }
     }
 
+    /// A progress bar on stderr for work over ~1,000 items, only on a terminal and not
+    /// with `-q` or `--json`; otherwise a hidden bar that costs nothing.
+    pub fn progress(&self, total: u64, message: &'static str) -> indicatif::ProgressBar {
+        if total < 1000 || !self.stderr_tty || self.quiet || self.json {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_message(message);
+        bar
+    }
+
     /// Standard error, for prompts and progress.
     pub fn err(&mut self) -> &mut impl Write {
         &mut self.err

@@ -10,7 +10,9 @@
 //! flipped byte all surface as [`Error::EntryDamaged`] naming the entry — never as a
 //! crash, and never by echoing what the damaged data contained.
 
+pub mod import;
 mod query;
+pub mod records;
 pub mod tagging;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +38,7 @@ const META_RECIPIENT: &str = "recipient";
 const META_WRAPPED_KEY: &str = "wrapped_key";
 const META_CREATED_AT: &str = "created_at";
 const META_WORK_FACTOR: &str = "kdf_work_factor";
+const META_NAMES: &str = "names";
 
 /// An open journal.
 #[derive(Debug)]
@@ -242,6 +245,18 @@ impl Journal {
         query::run(&self.store, key, query)
     }
 
+    /// Visits every entry matching `query`, oldest first, a batch at a time (for exports
+    /// of any size). Damaged entries go to `damaged` instead.
+    pub fn scan(
+        &self,
+        key: &JournalKey,
+        query: &Query,
+        visit: &mut dyn FnMut(Vec<Entry>) -> Result<(), Error>,
+        damaged: &mut dyn FnMut(EntryId, Error),
+    ) -> Result<(), Error> {
+        query::scan(&self.store, key, query, visit, damaged)
+    }
+
     /// Decrypts every row in `rows` in parallel, keeping their order.
     pub fn open_rows(key: &JournalKey, rows: &[EntryRow]) -> Vec<Result<Entry, Error>> {
         rows.par_iter().map(|row| open_row(key, row)).collect()
@@ -316,14 +331,41 @@ impl Journal {
         Ok(())
     }
 
+    /// The user's list of names to redact (stored encrypted).
+    pub fn names(&self, key: &JournalKey) -> Result<Vec<String>, Error> {
+        let Some(blob) = self.store.read().meta(META_NAMES)? else {
+            return Ok(Vec::new());
+        };
+        let damaged = || Error::RecordDamaged {
+            what: "names list",
+            id: 0,
+        };
+        let plaintext = key.open(&blob).map_err(|_| damaged())?;
+        serde_json::from_slice(&plaintext).map_err(|_| damaged())
+    }
+
+    /// Replaces the list of names to redact.
+    pub fn set_names(&mut self, names: &[String]) -> Result<(), Error> {
+        let sealed = seal_json(&self.recipient, &names)?;
+        self.store.write(|db| db.set_meta(META_NAMES, &sealed))?;
+        Ok(())
+    }
+
     fn seal(&self, payload: &Payload) -> Result<Vec<u8>, Error> {
         seal_payload(&self.recipient, payload)
     }
 }
 
 fn seal_payload(recipient: &Recipient, payload: &Payload) -> Result<Vec<u8>, Error> {
-    let json =
-        zeroize::Zeroizing::new(serde_json::to_vec(payload).map_err(|_| VaultError::Encrypt)?);
+    seal_json(recipient, payload)
+}
+
+/// Serialises `value` to JSON and encrypts it; the JSON buffer is zeroised.
+pub(crate) fn seal_json(
+    recipient: &Recipient,
+    value: &impl serde::Serialize,
+) -> Result<Vec<u8>, Error> {
+    let json = zeroize::Zeroizing::new(serde_json::to_vec(value).map_err(|_| VaultError::Encrypt)?);
     Ok(recipient.seal(&json)?)
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Entry, Journal};
 use crate::error::Error;
-use crate::model::{CategoryId, EntryId, Status};
+use crate::model::{CategoryId, EntryId, Route, Status};
 use crate::store::{RowFilter, Store};
 use crate::vault::JournalKey;
 
@@ -31,12 +31,17 @@ pub struct Query {
     pub category: Option<CategoryId>,
     /// Only entries with this status.
     pub status: Option<Status>,
+    /// Only entries with this route.
+    pub route: Option<Route>,
 }
 
 impl Query {
     /// True when deciding needs the decrypted payload.
     pub fn needs_content(&self) -> bool {
-        self.contains.is_some() || self.category.is_some() || self.status.is_some()
+        self.contains.is_some()
+            || self.category.is_some()
+            || self.status.is_some()
+            || self.route.is_some()
     }
 
     fn row_filter(&self) -> RowFilter {
@@ -45,6 +50,7 @@ impl Query {
             to: self.to.map(|t| t.timestamp()),
             before: None,
             limit: None,
+            ascending: false,
         }
     }
 
@@ -53,6 +59,11 @@ impl Query {
         let payload = &entry.payload;
         if let Some(status) = self.status
             && payload.status != status
+        {
+            return false;
+        }
+        if let Some(route) = self.route
+            && payload.route != route
         {
             return false;
         }
@@ -79,6 +90,44 @@ pub struct Listing {
     pub entries: Vec<Entry>,
     /// Entries that failed to decrypt or verify, with the reason.
     pub unreadable: Vec<(EntryId, Error)>,
+}
+
+/// Visits every matching entry oldest first, in batches decrypted in parallel, so a whole
+/// journal can be exported without holding it in memory. Damaged entries are passed to
+/// `damaged`; the visit stops at the first error `visit` returns.
+pub(super) fn scan(
+    store: &Store,
+    key: &JournalKey,
+    query: &Query,
+    visit: &mut dyn FnMut(Vec<Entry>) -> Result<(), Error>,
+    damaged: &mut dyn FnMut(EntryId, Error),
+) -> Result<(), Error> {
+    let needle = query.contains.as_deref().map(str::to_lowercase);
+    let mut filter = query.row_filter();
+    filter.ascending = true;
+    filter.limit = Some(BATCH);
+    loop {
+        let rows = store.read().entries(&filter)?;
+        let Some(last) = rows.last() else { break };
+        filter.before = Some((last.occurred_at, last.id.0));
+        let fetched = rows.len();
+        let mut batch = Vec::with_capacity(fetched);
+        for result in Journal::open_rows(key, &rows) {
+            match result {
+                Ok(entry) if query.matches(&entry, needle.as_deref()) => batch.push(entry),
+                Ok(_) => {}
+                Err(e @ (Error::EntryDamaged { id } | Error::EntryTooNew { id, .. })) => {
+                    damaged(id, e)
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        visit(batch)?;
+        if (fetched as u64) < BATCH {
+            break;
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn run(store: &Store, key: &JournalKey, query: &Query) -> Result<Listing, Error> {

@@ -11,7 +11,12 @@ use crate::taxonomy::Taxonomy;
 ///
 /// Returns the classification used (for display), if the tagger ran.
 pub fn retag(payload: &mut Payload, taxonomy: &Taxonomy, auto: bool) -> Option<Classification> {
-    let manual: Vec<Tag> = payload.tags.iter().filter(|t| t.source == TagSource::Manual).cloned().collect();
+    let manual: Vec<Tag> = payload
+        .tags
+        .iter()
+        .filter(|t| t.source == TagSource::Manual)
+        .cloned()
+        .collect();
     let classification = auto.then(|| tagger::classify(taxonomy, &payload.text));
     let mut tags: Vec<Tag> = Vec::with_capacity(manual.len() + 4);
     if let Some(c) = &classification {
@@ -29,7 +34,13 @@ pub fn retag(payload: &mut Payload, taxonomy: &Taxonomy, auto: bool) -> Option<C
         }
     } else {
         // Keep earlier automatic tags as they were when the tagger is not run.
-        tags.extend(payload.tags.iter().filter(|t| t.source == TagSource::Auto).cloned());
+        tags.extend(
+            payload
+                .tags
+                .iter()
+                .filter(|t| t.source == TagSource::Auto)
+                .cloned(),
+        );
     }
     tags.extend(manual);
     payload.tags = tags;

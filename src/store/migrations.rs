@@ -18,10 +18,16 @@ pub struct Migration {
 }
 
 /// Every migration, in order. Append only; never edit a released one.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_init.sql",
-    sql: include_str!("../../schema/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_init.sql",
+        sql: include_str!("../../schema/0001_init.sql"),
+    },
+    Migration {
+        name: "0002_actions_sessions.sql",
+        sql: include_str!("../../schema/0002_actions_sessions.sql"),
+    },
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> u32 {

@@ -117,6 +117,94 @@ impl std::fmt::Debug for EntryRow {
     }
 }
 
+/// A row of the `actions` or `sessions` table.
+#[derive(Clone)]
+pub struct RecordRow {
+    /// The integer id.
+    pub id: i64,
+    /// The uuid column.
+    pub uuid: Uuid,
+    /// The owning entry (actions) or when the meeting was held (sessions).
+    pub key: i64,
+    /// When it was written.
+    pub created_at: i64,
+    /// When it last changed.
+    pub updated_at: i64,
+    /// The age file.
+    pub ciphertext: Vec<u8>,
+}
+
+impl std::fmt::Debug for RecordRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordRow")
+            .field("id", &self.id)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The two tables of encrypted records that hang off the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordTable {
+    /// Follow-up actions; `key` is the entry id.
+    Actions,
+    /// Supervision and manager meetings; `key` is when it was held (unix seconds).
+    Sessions,
+}
+
+impl RecordTable {
+    fn select(self) -> &'static str {
+        match self {
+            RecordTable::Actions => {
+                "SELECT id, uuid, entry_id, created_at, updated_at, ciphertext FROM actions ORDER BY id"
+            }
+            RecordTable::Sessions => {
+                "SELECT id, uuid, held_at, created_at, updated_at, ciphertext FROM sessions ORDER BY held_at, id"
+            }
+        }
+    }
+
+    fn select_one(self) -> &'static str {
+        match self {
+            RecordTable::Actions => {
+                "SELECT id, uuid, entry_id, created_at, updated_at, ciphertext FROM actions WHERE id = ?1"
+            }
+            RecordTable::Sessions => {
+                "SELECT id, uuid, held_at, created_at, updated_at, ciphertext FROM sessions WHERE id = ?1"
+            }
+        }
+    }
+
+    fn insert(self) -> &'static str {
+        match self {
+            RecordTable::Actions => {
+                "INSERT INTO actions (uuid, entry_id, created_at, updated_at, ciphertext) VALUES (?1, ?2, ?3, ?3, ?4)"
+            }
+            RecordTable::Sessions => {
+                "INSERT INTO sessions (uuid, held_at, created_at, updated_at, ciphertext) VALUES (?1, ?2, ?3, ?3, ?4)"
+            }
+        }
+    }
+
+    fn update(self) -> &'static str {
+        match self {
+            RecordTable::Actions => {
+                "UPDATE actions SET updated_at = ?2, ciphertext = ?3 WHERE id = ?1"
+            }
+            RecordTable::Sessions => {
+                "UPDATE sessions SET updated_at = ?2, ciphertext = ?3 WHERE id = ?1"
+            }
+        }
+    }
+
+    fn has_uuid(self) -> &'static str {
+        match self {
+            RecordTable::Actions => "SELECT 1 FROM actions WHERE uuid = ?1",
+            RecordTable::Sessions => "SELECT 1 FROM sessions WHERE uuid = ?1",
+        }
+    }
+}
+
 /// Which rows to read, newest first.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RowFilter {
@@ -128,6 +216,8 @@ pub struct RowFilter {
     pub before: Option<(i64, i64)>,
     /// At most this many rows.
     pub limit: Option<u64>,
+    /// Oldest first instead of newest first (`before` then means "after").
+    pub ascending: bool,
 }
 
 /// An open journal database.
@@ -305,6 +395,33 @@ impl Db<'_> {
         Ok(EntryId(self.conn.last_insert_rowid()))
     }
 
+    /// Inserts an entry with its own creation and update times (imports keep them).
+    pub fn insert_entry_at(
+        &self,
+        uuid: Uuid,
+        occurred_at: i64,
+        created_at: i64,
+        updated_at: i64,
+        ciphertext: &[u8],
+    ) -> Result<EntryId, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO entries (uuid, occurred_at, created_at, updated_at, ciphertext)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .map_err(|e| self.fail(e))?;
+        stmt.execute(params![
+            uuid.to_string(),
+            occurred_at,
+            created_at,
+            updated_at,
+            ciphertext
+        ])
+        .map_err(|e| self.fail(e))?;
+        Ok(EntryId(self.conn.last_insert_rowid()))
+    }
+
     /// Replaces an entry's ciphertext and dates. Returns false if there is no such entry.
     pub fn update_entry(
         &self,
@@ -359,20 +476,27 @@ impl Db<'_> {
         stmt.exists([uuid.to_string()]).map_err(|e| self.fail(e))
     }
 
-    /// Entry rows newest first (by `occurred_at`, then id), filtered by date.
+    /// Entry rows newest first (by `occurred_at`, then id), filtered by date; oldest first
+    /// with `ascending`.
     pub fn entries(&self, filter: &RowFilter) -> Result<Vec<EntryRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, uuid, occurred_at, created_at, updated_at, ciphertext
-                 FROM entries
-                 WHERE (?1 IS NULL OR occurred_at >= ?1)
-                   AND (?2 IS NULL OR occurred_at <= ?2)
-                   AND (?3 IS NULL OR (occurred_at, id) < (?3, ?4))
-                 ORDER BY occurred_at DESC, id DESC
-                 LIMIT ?5",
-            )
-            .map_err(|e| self.fail(e))?;
+        let sql = if filter.ascending {
+            "SELECT id, uuid, occurred_at, created_at, updated_at, ciphertext
+             FROM entries
+             WHERE (?1 IS NULL OR occurred_at >= ?1)
+               AND (?2 IS NULL OR occurred_at <= ?2)
+               AND (?3 IS NULL OR (occurred_at, id) > (?3, ?4))
+             ORDER BY occurred_at, id
+             LIMIT ?5"
+        } else {
+            "SELECT id, uuid, occurred_at, created_at, updated_at, ciphertext
+             FROM entries
+             WHERE (?1 IS NULL OR occurred_at >= ?1)
+               AND (?2 IS NULL OR occurred_at <= ?2)
+               AND (?3 IS NULL OR (occurred_at, id) < (?3, ?4))
+             ORDER BY occurred_at DESC, id DESC
+             LIMIT ?5"
+        };
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
         let (before_at, before_id) = filter.before.unzip();
         let limit = filter
             .limit
@@ -385,6 +509,87 @@ impl Db<'_> {
             .map_err(|e| self.fail(e))?;
         rows.map(|r| r.map_err(|e| self.fail(e)).and_then(RawRow::into_entry))
             .collect()
+    }
+
+    /// Every row of an actions or sessions table.
+    pub fn records(&self, table: RecordTable) -> Result<Vec<RecordRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(table.select())
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt.query_map([], raw_record).map_err(|e| self.fail(e))?;
+        rows.map(|r| r.map_err(|e| self.fail(e)).and_then(RawRecord::into_row))
+            .collect()
+    }
+
+    /// One row of an actions or sessions table.
+    pub fn record(&self, table: RecordTable, id: i64) -> Result<Option<RecordRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(table.select_one())
+            .map_err(|e| self.fail(e))?;
+        let raw = stmt
+            .query_row([id], raw_record)
+            .optional()
+            .map_err(|e| self.fail(e))?;
+        raw.map(RawRecord::into_row).transpose()
+    }
+
+    /// Inserts into an actions or sessions table; `key` is the entry id or the held time.
+    pub fn insert_record(
+        &self,
+        table: RecordTable,
+        uuid: Uuid,
+        key: i64,
+        now: i64,
+        ciphertext: &[u8],
+    ) -> Result<i64, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(table.insert())
+            .map_err(|e| self.fail(e))?;
+        stmt.execute(params![uuid.to_string(), key, now, ciphertext])
+            .map_err(|e| self.fail(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Replaces a record's ciphertext. Returns false if there is no such row.
+    pub fn update_record(
+        &self,
+        table: RecordTable,
+        id: i64,
+        now: i64,
+        ciphertext: &[u8],
+    ) -> Result<bool, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(table.update())
+            .map_err(|e| self.fail(e))?;
+        Ok(stmt
+            .execute(params![id, now, ciphertext])
+            .map_err(|e| self.fail(e))?
+            == 1)
+    }
+
+    /// True when a record with this uuid exists.
+    pub fn has_record_uuid(&self, table: RecordTable, uuid: Uuid) -> Result<bool, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(table.has_uuid())
+            .map_err(|e| self.fail(e))?;
+        stmt.exists([uuid.to_string()]).map_err(|e| self.fail(e))
+    }
+
+    /// The id of the entry with this uuid.
+    pub fn entry_id_for(&self, uuid: Uuid) -> Result<Option<EntryId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM entries WHERE uuid = ?1")
+            .map_err(|e| self.fail(e))?;
+        stmt.query_row([uuid.to_string()], |r| r.get(0))
+            .optional()
+            .map(|o| o.map(EntryId))
+            .map_err(|e| self.fail(e))
     }
 
     /// The number of entries.
@@ -404,6 +609,29 @@ struct RawRow {
     created_at: i64,
     updated_at: i64,
     ciphertext: Vec<u8>,
+}
+
+struct RawRecord(RawRow);
+
+fn raw_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
+    raw_row(row).map(RawRecord)
+}
+
+impl RawRecord {
+    fn into_row(self) -> Result<RecordRow, StoreError> {
+        let raw = self.0;
+        let uuid = Uuid::parse_str(&raw.uuid).map_err(|_| StoreError::MalformedRow {
+            id: EntryId(raw.id),
+        })?;
+        Ok(RecordRow {
+            id: raw.id,
+            uuid,
+            key: raw.occurred_at,
+            created_at: raw.created_at,
+            updated_at: raw.updated_at,
+            ciphertext: raw.ciphertext,
+        })
+    }
 }
 
 fn raw_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {

@@ -60,7 +60,9 @@ impl Corpus {
 
     /// The cases of one split (`None`: all).
     pub fn split<'a>(&'a self, split: Option<&'a str>) -> impl Iterator<Item = &'a Case> + 'a {
-        self.cases.iter().filter(move |c| split.is_none_or(|s| c.split == s))
+        self.cases
+            .iter()
+            .filter(move |c| split.is_none_or(|s| c.split == s))
     }
 }
 
@@ -78,18 +80,28 @@ pub struct Counts {
 impl Counts {
     /// Precision (1 when nothing was tagged).
     pub fn precision(self) -> f64 {
-        ratio(self.true_positives, self.true_positives + self.false_positives)
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_positives,
+        )
     }
 
     /// Recall (1 when nothing was labelled).
     pub fn recall(self) -> f64 {
-        ratio(self.true_positives, self.true_positives + self.false_negatives)
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_negatives,
+        )
     }
 
     /// Harmonic mean of precision and recall.
     pub fn f1(self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 
     fn add(&mut self, other: Counts) {
@@ -176,7 +188,9 @@ impl Report {
             self.negatives,
             self.negatives_clean_rate()
         ));
-        out.push_str("| category | support | precision | recall | F1 |\n|---|---:|---:|---:|---:|\n");
+        out.push_str(
+            "| category | support | precision | recall | F1 |\n|---|---:|---:|---:|---:|\n",
+        );
         for (id, c) in &self.per_category {
             out.push_str(&format!(
                 "| {id} | {} | {:.2} | {:.2} | {:.2} |\n",
@@ -194,7 +208,9 @@ impl Report {
 pub fn evaluate<'a>(taxonomy: &Taxonomy, cases: impl IntoIterator<Item = &'a Case>) -> Report {
     let mut report = Report::default();
     for category in &taxonomy.categories {
-        report.per_category.insert(category.id.to_string(), Counts::default());
+        report
+            .per_category
+            .insert(category.id.to_string(), Counts::default());
     }
     for case in cases {
         report.cases += 1;
@@ -207,7 +223,11 @@ pub fn evaluate<'a>(taxonomy: &Taxonomy, cases: impl IntoIterator<Item = &'a Cas
                 false_positives: usize::from(predicted.contains(id) && !expected.contains(id)),
                 false_negatives: usize::from(!predicted.contains(id) && expected.contains(id)),
             };
-            report.per_category.entry(id.clone()).or_default().add(counts);
+            report
+                .per_category
+                .entry(id.clone())
+                .or_default()
+                .add(counts);
             report.micro.add(counts);
         }
         let escalate_right = c.escalate() == case.escalate;

@@ -22,7 +22,8 @@ pub struct Normalised<'a> {
 
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "prof", "e.g", "i.e", "eg", "ie", "etc", "vs", "approx", "no", "sr", "jr", "mx",
+    "mr", "mrs", "ms", "dr", "st", "prof", "e.g", "i.e", "eg", "ie", "etc", "vs", "approx", "no",
+    "sr", "jr", "mx",
 ];
 
 impl<'a> Normalised<'a> {
@@ -55,7 +56,12 @@ impl<'a> Normalised<'a> {
             push_folded(c, at, &mut text, &mut origin);
         }
         let sentences = split_sentences(&text, &breaks);
-        Normalised { source, text, origin, sentences }
+        Normalised {
+            source,
+            text,
+            origin,
+            sentences,
+        }
     }
 
     /// The original span for a span of the normalised text.
@@ -77,7 +83,9 @@ impl<'a> Normalised<'a> {
 
     /// The index of the sentence containing byte `at` of the normalised text.
     pub fn sentence_of(&self, at: usize) -> usize {
-        self.sentences.partition_point(|s| s.end <= at).min(self.sentences.len().saturating_sub(1))
+        self.sentences
+            .partition_point(|s| s.end <= at)
+            .min(self.sentences.len().saturating_sub(1))
     }
 }
 
@@ -93,7 +101,9 @@ fn push_folded(c: char, at: usize, text: &mut String, origin: &mut Vec<usize>) {
     };
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => push("'", text),
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => push("\"", text),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
+            push("\"", text)
+        }
         '\u{2010}'..='\u{2015}' | '\u{2212}' => push("-", text),
         '\u{2026}' => push("...", text),
         '\u{00E0}'..='\u{00E5}' | '\u{00C0}'..='\u{00C5}' => push("a", text),
@@ -131,7 +141,9 @@ fn split_sentences(text: &str, breaks: &[usize]) -> Vec<Range<usize>> {
         let b = bytes[i];
         if matches!(b, b'.' | b'!' | b'?') {
             let mut end = i + 1;
-            while end < bytes.len() && matches!(bytes[end], b'.' | b'!' | b'?' | b'"' | b'\'' | b')') {
+            while end < bytes.len()
+                && matches!(bytes[end], b'.' | b'!' | b'?' | b'"' | b'\'' | b')')
+            {
                 end += 1;
             }
             let at_space = end >= bytes.len() || bytes[end] == b' ';
@@ -155,11 +167,15 @@ fn split_sentences(text: &str, breaks: &[usize]) -> Vec<Range<usize>> {
 
 fn is_abbreviation(before: &str) -> bool {
     let word = before.rsplit(' ').next().unwrap_or("");
-    ABBREVIATIONS.contains(&word) || (word.len() == 1 && word.bytes().all(|b| b.is_ascii_alphabetic()))
+    ABBREVIATIONS.contains(&word)
+        || (word.len() == 1 && word.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 fn decimal(bytes: &[u8], dot: usize) -> bool {
-    dot > 0 && dot + 1 < bytes.len() && bytes[dot - 1].is_ascii_digit() && bytes[dot + 1].is_ascii_digit()
+    dot > 0
+        && dot + 1 < bytes.len()
+        && bytes[dot - 1].is_ascii_digit()
+        && bytes[dot + 1].is_ascii_digit()
 }
 
 #[cfg(test)]
@@ -184,8 +200,20 @@ mod tests {
     #[test]
     fn sentences_split_on_punctuation_but_not_titles_or_decimals() {
         let n = Normalised::new("Mr. Jones gave me 2.5 quid. Then he left! Did he?\n\nNew para");
-        let parts: Vec<&str> = n.sentences.iter().map(|r| n.text[r.clone()].trim()).collect();
-        assert_eq!(parts, ["mr. jones gave me 2.5 quid.", "then he left!", "did he?", "new para"]);
+        let parts: Vec<&str> = n
+            .sentences
+            .iter()
+            .map(|r| n.text[r.clone()].trim())
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                "mr. jones gave me 2.5 quid.",
+                "then he left!",
+                "did he?",
+                "new para"
+            ]
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ fn help_snapshots() {
         .skip_while(|l| !l.starts_with("Commands:"))
         .skip(1)
         .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
         .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
         .collect();
     assert!(commands.len() >= 8, "{commands:?}");

@@ -35,7 +35,7 @@ fn entry_blobs_decrypt_with_the_age_crate_and_the_recovery_key() {
         .unwrap();
     let payload: serde_json::Value = serde_json::from_str(&plaintext).unwrap();
     assert_eq!(payload["text"], "Readable by any age tool. Years from now.");
-    assert_eq!(payload["version"], 1);
+    assert_eq!(payload["version"], candour::model::PAYLOAD_VERSION);
 }
 
 #[test]

@@ -21,9 +21,11 @@ mod list_show;
 mod migrations;
 mod modify;
 mod passwd;
+mod review;
 mod storage;
 mod tagging;
 mod terminal;
+mod transfer;
 
 /// Every `.rs` file in this directory must be declared above, or its tests never run.
 #[test]

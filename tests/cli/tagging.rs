@@ -12,7 +12,12 @@ fn classify(env: &TestEnv, text: &str) -> serde_json::Value {
 }
 
 fn ids(v: &serde_json::Value) -> Vec<String> {
-    v["categories"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect()
+    v["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[test]
@@ -21,7 +26,14 @@ fn the_seed_case_is_contact_friendship_and_ending_for_the_line_manager() {
     let v = classify(&env, SEED);
     let mut found = ids(&v);
     found.sort();
-    assert_eq!(found, ["after-care-contact", "dual-relationship", "personal-contact"]);
+    assert_eq!(
+        found,
+        [
+            "after-care-contact",
+            "dual-relationship",
+            "personal-contact"
+        ]
+    );
     assert_eq!(v["route"], "line-manager");
     assert_eq!(v["escalate"], true);
     assert!(!v["escalate_reasons"].as_array().unwrap().is_empty());
@@ -32,7 +44,10 @@ fn classify_json_has_exactly_the_contract_shape() {
     let env = TestEnv::empty();
     let v = classify(&env, SEED);
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["categories", "route", "escalate", "escalate_reasons"]);
+    assert_eq!(
+        keys,
+        ["categories", "route", "escalate", "escalate_reasons"]
+    );
     let mut last = f64::INFINITY;
     for c in v["categories"].as_array().unwrap() {
         let keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
@@ -42,7 +57,10 @@ fn classify_json_has_exactly_the_contract_shape() {
         assert!(confidence <= last, "sorted by confidence, highest first");
         last = confidence;
         for e in c["evidence"].as_array().unwrap() {
-            assert!(SEED.contains(e.as_str().unwrap()), "evidence is a substring of the input");
+            assert!(
+                SEED.contains(e.as_str().unwrap()),
+                "evidence is a substring of the input"
+            );
         }
     }
 }
@@ -80,7 +98,10 @@ fn classify_human_output_shows_evidence_route_and_why() {
     let env = TestEnv::empty();
     let out = env.ok(&["classify", SEED]);
     assert!(out.contains("personal-contact"));
-    assert!(out.contains("\u{201c}gave me his personal number\u{201d}"), "{out}");
+    assert!(
+        out.contains("\u{201c}gave me his personal number\u{201d}"),
+        "{out}"
+    );
     assert!(out.contains("Route: line-manager"));
 }
 
@@ -113,9 +134,15 @@ fn add_tags_automatically_and_says_so() {
     let v = env.read_json(&["show", "1"]);
     let tags = v["tags"].as_array().unwrap();
     assert!(tags.iter().all(|t| t["source"] == "auto"));
-    let contact = tags.iter().find(|t| t["category"] == "personal-contact").unwrap();
+    let contact = tags
+        .iter()
+        .find(|t| t["category"] == "personal-contact")
+        .unwrap();
     let e = &contact["evidence"][0];
-    let (start, end) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+    let (start, end) = (
+        e["start"].as_u64().unwrap() as usize,
+        e["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(&SEED[start..end], e["text"].as_str().unwrap());
     assert_eq!(v["route"], "line-manager");
     assert!(!v["route_reasons"].as_array().unwrap().is_empty());
@@ -124,13 +151,22 @@ fn add_tags_automatically_and_says_so() {
 #[test]
 fn add_with_manual_tags_and_without_auto_tagging() {
     let env = TestEnv::new();
-    env.ok(&["add", "--no-auto-tag", "--tag", "conflict-of-interest", SEED]);
+    env.ok(&[
+        "add",
+        "--no-auto-tag",
+        "--tag",
+        "conflict-of-interest",
+        SEED,
+    ]);
     let v = env.read_json(&["show", "1"]);
     assert_eq!(v["categories"], serde_json::json!(["conflict-of-interest"]));
     assert_eq!(v["tags"][0]["source"], "manual");
     // Editing the text does not bring automatic tags back either.
     env.read(&["edit", "1", "--text", "A patient gave me his number."]);
-    assert_eq!(env.read_json(&["show", "1"])["categories"], serde_json::json!(["conflict-of-interest"]));
+    assert_eq!(
+        env.read_json(&["show", "1"])["categories"],
+        serde_json::json!(["conflict-of-interest"])
+    );
 }
 
 #[test]
@@ -138,7 +174,10 @@ fn add_refuses_an_unknown_category() {
     let env = TestEnv::new();
     let before = env.fingerprint();
     let err = env.fails(&["add", "--tag", "made-up", "text"], 2);
-    assert!(err.contains("personal-contact"), "the error lists the valid ids: {err}");
+    assert!(
+        err.contains("personal-contact"),
+        "the error lists the valid ids: {err}"
+    );
     env.fails(&["add", "--tag", "Not An Id", "text"], 2);
     assert_eq!(env.fingerprint(), before);
 }
@@ -147,21 +186,49 @@ fn add_refuses_an_unknown_category() {
 fn tag_adds_and_removes_and_a_removed_auto_tag_stays_removed() {
     let env = TestEnv::new();
     env.add(SEED);
-    env.read(&["tag", "1", "--remove", "after-care-contact", "--add", "over-involvement"]);
+    env.read(&[
+        "tag",
+        "1",
+        "--remove",
+        "after-care-contact",
+        "--add",
+        "over-involvement",
+    ]);
     let v = env.read_json(&["show", "1"]);
-    let cats: Vec<&str> = v["categories"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let cats: Vec<&str> = v["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
     assert!(!cats.contains(&"after-care-contact"));
     assert!(cats.contains(&"over-involvement"));
     // Re-tagging after an edit keeps the removal and the manual tag.
-    env.read(&["edit", "1", "--text", &format!("{SEED} I am moving to another hospital on Friday.")]);
+    env.read(&[
+        "edit",
+        "1",
+        "--text",
+        &format!("{SEED} I am moving to another hospital on Friday."),
+    ]);
     let v = env.read_json(&["show", "1"]);
-    let cats: Vec<&str> = v["categories"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let cats: Vec<&str> = v["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
     assert!(!cats.contains(&"after-care-contact"), "{cats:?}");
     assert!(cats.contains(&"over-involvement"));
     assert!(cats.contains(&"personal-contact"));
     // Adding it back by hand is allowed.
     env.read(&["tag", "1", "--add", "after-care-contact"]);
-    assert!(env.read_json(&["show", "1"])["categories"].as_array().unwrap().iter().any(|c| c == "after-care-contact"));
+    assert!(
+        env.read_json(&["show", "1"])["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "after-care-contact")
+    );
 }
 
 #[test]
@@ -180,9 +247,41 @@ fn tag_rejects_bad_requests_and_changes_nothing() {
     let before = env.fingerprint();
     let pass = env.passphrase_file.to_str().unwrap().to_owned();
     env.fails(&["tag", "1", "--passphrase-file", &pass], 2);
-    env.fails(&["tag", "1", "--add", "nonsense-category", "--passphrase-file", &pass], 2);
-    env.fails(&["tag", "1", "--add", "safeguarding", "--remove", "safeguarding", "--passphrase-file", &pass], 2);
-    env.fails(&["tag", "99", "--add", "safeguarding", "--passphrase-file", &pass], 4);
+    env.fails(
+        &[
+            "tag",
+            "1",
+            "--add",
+            "nonsense-category",
+            "--passphrase-file",
+            &pass,
+        ],
+        2,
+    );
+    env.fails(
+        &[
+            "tag",
+            "1",
+            "--add",
+            "safeguarding",
+            "--remove",
+            "safeguarding",
+            "--passphrase-file",
+            &pass,
+        ],
+        2,
+    );
+    env.fails(
+        &[
+            "tag",
+            "99",
+            "--add",
+            "safeguarding",
+            "--passphrase-file",
+            &pass,
+        ],
+        4,
+    );
     assert_eq!(env.fingerprint(), before);
 }
 
@@ -196,14 +295,28 @@ fn list_filters_by_category() {
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0]["id"], 1);
     let pass = env.passphrase_file.to_str().unwrap().to_owned();
-    env.fails(&["list", "--category", "no-such-thing", "--passphrase-file", &pass], 2);
+    env.fails(
+        &[
+            "list",
+            "--category",
+            "no-such-thing",
+            "--passphrase-file",
+            &pass,
+        ],
+        2,
+    );
 }
 
 #[test]
 fn categories_lists_the_fifteen_canonical_ids() {
     let env = TestEnv::empty();
     let v: serde_json::Value = serde_json::from_str(&env.ok(&["categories", "--json"])).unwrap();
-    let ids: Vec<&str> = v["categories"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(
         ids,
         [
@@ -227,7 +340,11 @@ fn categories_lists_the_fifteen_canonical_ids() {
     for c in v["categories"].as_array().unwrap() {
         let prompts = c["supervision_prompts"].as_array().unwrap();
         for function in ["normative", "formative", "restorative"] {
-            assert!(prompts.iter().any(|p| p["function"] == function), "{} lacks a {function} prompt", c["id"]);
+            assert!(
+                prompts.iter().any(|p| p["function"] == function),
+                "{} lacks a {function} prompt",
+                c["id"]
+            );
         }
         assert!(!c["manager_prompts"].as_array().unwrap().is_empty());
     }
@@ -241,21 +358,45 @@ fn categories_lists_the_fifteen_canonical_ids() {
 #[test]
 fn a_custom_taxonomy_from_examples_is_loaded_with_the_flag_the_env_and_the_config() {
     let mut env = TestEnv::new();
-    let custom = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/taxonomies/counselling.toml");
+    let custom = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/taxonomies/counselling.toml");
     let text = "My client asked if we could meet for coffee after our last session.";
-    let flag: serde_json::Value =
-        serde_json::from_str(&env.ok(&["--taxonomy", custom.to_str().unwrap(), "classify", "--json", text])).unwrap();
+    let flag: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "--taxonomy",
+        custom.to_str().unwrap(),
+        "classify",
+        "--json",
+        text,
+    ]))
+    .unwrap();
     assert!(!ids(&flag).is_empty(), "{flag}");
-    let cats: serde_json::Value =
-        serde_json::from_str(&env.ok(&["--taxonomy", custom.to_str().unwrap(), "categories", "--json"])).unwrap();
-    assert!(cats["taxonomy"].as_str().unwrap().to_lowercase().contains("counsel"));
+    let cats: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "--taxonomy",
+        custom.to_str().unwrap(),
+        "categories",
+        "--json",
+    ]))
+    .unwrap();
+    assert!(
+        cats["taxonomy"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("counsel")
+    );
     // The journal's config.toml selects it too.
-    std::fs::write(env.journal.join("config.toml"), format!("taxonomy = {:?}\n", custom.to_str().unwrap())).unwrap();
-    let via_config: serde_json::Value = serde_json::from_str(&env.ok(&["categories", "--json"])).unwrap();
+    std::fs::write(
+        env.journal.join("config.toml"),
+        format!("taxonomy = {:?}\n", custom.to_str().unwrap()),
+    )
+    .unwrap();
+    let via_config: serde_json::Value =
+        serde_json::from_str(&env.ok(&["categories", "--json"])).unwrap();
     assert_eq!(via_config["taxonomy"], cats["taxonomy"]);
     std::fs::remove_file(env.journal.join("config.toml")).unwrap();
     env.set_env("CANDOUR_TAXONOMY", custom.to_str().unwrap());
-    let via_env: serde_json::Value = serde_json::from_str(&env.ok(&["categories", "--json"])).unwrap();
+    let via_env: serde_json::Value =
+        serde_json::from_str(&env.ok(&["categories", "--json"])).unwrap();
     assert_eq!(via_env["taxonomy"], cats["taxonomy"]);
 }
 
@@ -266,7 +407,10 @@ fn an_invalid_custom_taxonomy_is_a_named_one_line_error() {
     let before = env.fingerprint();
     let cases = [
         ("not toml at all [[[", "not valid"),
-        ("version = 1\nname = \"x\"\nthreshold = 0.5\n", "no categories"),
+        (
+            "version = 1\nname = \"x\"\nthreshold = 0.5\n",
+            "no categories",
+        ),
         (
             "version = 1\nname = \"x\"\nthreshold = 0.5\n[[category]]\nid = \"a\"\nname = \"A\"\ndescription = \"d\"\ncrossing = \"c\"\ndefault_route = \"reflect\"\ncues = [{ pattern = \"(unclosed\" }]\nsupervision_prompts = [{ function = \"formative\", text = \"q\" }]\nmanager_prompts = [{ text = \"m\" }]\n",
             "invalid pattern",
@@ -279,7 +423,10 @@ fn an_invalid_custom_taxonomy_is_a_named_one_line_error() {
     for (i, (text, expected)) in cases.iter().enumerate() {
         let file = env.root().join(format!("bad-{i}.toml"));
         std::fs::write(&file, text).unwrap();
-        let err = env.fails(&["--taxonomy", file.to_str().unwrap(), "classify", "anything"], 2);
+        let err = env.fails(
+            &["--taxonomy", file.to_str().unwrap(), "classify", "anything"],
+            2,
+        );
         assert!(err.contains(expected), "{err}");
         env.fails(&["--taxonomy", file.to_str().unwrap(), "add", "text"], 2);
     }

@@ -7,9 +7,10 @@ use crate::cli::editor;
 use crate::cli::error::{CliError, usage};
 use crate::cli::ui::{DIM, paint};
 use crate::error::Error;
-use crate::journal::{Entry, Journal};
 use crate::journal::tagging;
+use crate::journal::{Entry, Journal};
 use crate::model::{CategoryId, Payload};
+use crate::redact::{Redactor, WarningKind};
 
 use super::tags::route_line;
 use super::{entry_full_json, local_time, parse_occurred, read_stdin_text};
@@ -48,6 +49,11 @@ pub struct AddArgs {
     /// Do not tag automatically (now or when the text is edited later)
     #[arg(long)]
     pub no_auto_tag: bool,
+
+    /// Replace identifiers (phone numbers, emails, NHS numbers, postcodes, dates of birth,
+    /// "Mrs Patel"-style names, bed numbers) with placeholders before saving
+    #[arg(long)]
+    pub redact: bool,
 }
 
 /// Runs `candour add`.
@@ -67,7 +73,20 @@ pub fn run(ctx: &mut Context, args: &AddArgs) -> Result<(), CliError> {
         Err(Error::NoJournal { .. }) if ctx.env.stdin_tty && !ctx.ui.json => offer_init(ctx)?,
         Err(e) => return Err(e.into()),
     };
-    let text = gather_text(ctx, args)?;
+    let mut text = gather_text(ctx, args)?;
+    let redactor = Redactor::new(&[]);
+    if args.redact {
+        let found = redactor.find(&text).len();
+        text = redactor.redact(&text);
+        if found > 0 {
+            ctx.ui.note(format!(
+                "Masked {found} identifier{} before saving.",
+                if found == 1 { "" } else { "s" }
+            ));
+        }
+    } else {
+        warn_identifiers(ctx, &redactor, &text);
+    }
     let now = ctx.now_utc();
     let mut payload = Payload::new(text, occurred_at, now);
     payload.auto_tag = !args.no_auto_tag;
@@ -102,6 +121,33 @@ fn gather_text(ctx: &mut Context, args: &AddArgs) -> Result<String, CliError> {
     Ok(text.to_owned())
 }
 
+/// Names the kinds of identifier in `text` (never the identifiers themselves).
+fn warn_identifiers(ctx: &mut Context, redactor: &Redactor, text: &str) {
+    let mut kinds: Vec<&str> = Vec::new();
+    for finding in redactor.find(text) {
+        let label = finding.kind.label();
+        if !kinds.contains(&label) {
+            kinds.push(label);
+        }
+    }
+    for warning in redactor.warnings(text) {
+        let label = match warning.kind {
+            WarningKind::ExactAge => "exact age",
+            WarningKind::NamedPlace => "named place",
+        };
+        if !kinds.contains(&label) {
+            kinds.push(label);
+        }
+    }
+    if !kinds.is_empty() {
+        ctx.ui.warn(format!(
+            "this entry contains identifying details ({}); it is stored encrypted and exports redact \
+             identifiers, but pseudonyms (\"Patient A\") are safer. `candour add --redact` masks them before saving.",
+            kinds.join(", ")
+        ));
+    }
+}
+
 fn offer_init(ctx: &mut Context) -> Result<Journal, CliError> {
     let dir = ctx.settings.journal_dir.display().to_string();
     let create = dialoguer::Confirm::new()
@@ -129,10 +175,17 @@ fn report(ctx: &mut Context, entry: &Entry) -> Result<(), CliError> {
         paint(DIM, format!("({})", local_time(p.occurred_at)))
     ))?;
     if p.tags.is_empty() {
-        ctx.ui.line(format!("  no category recognised · route: {}", route_line(p.route)))?;
+        ctx.ui.line(format!(
+            "  no category recognised · route: {}",
+            route_line(p.route)
+        ))?;
     } else {
         let categories: Vec<&str> = p.category_ids().map(CategoryId::as_str).collect();
-        ctx.ui.line(format!("  {} · route: {}", categories.join(", "), route_line(p.route)))?;
+        ctx.ui.line(format!(
+            "  {} · route: {}",
+            categories.join(", "),
+            route_line(p.route)
+        ))?;
     }
     Ok(())
 }

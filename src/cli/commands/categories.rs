@@ -40,19 +40,30 @@ pub fn run(ctx: &mut Context, args: &CategoriesArgs) -> Result<(), CliError> {
         let spec = &category.spec;
         let ui = &mut ctx.ui;
         ui.line(paint(HEADING, format!("{} — {}", spec.id, spec.name)))?;
-        ui.line(format!("Default route: {} ({})", spec.default_route, spec.default_route.advice()))?;
+        ui.line(format!(
+            "Default route: {} ({})",
+            spec.default_route,
+            spec.default_route.advice()
+        ))?;
         ui.line("")?;
         ui.line(spec.description.trim())?;
         ui.line("")?;
         ui.line(paint(HEADING, "Crossing or violation?"))?;
         ui.line(spec.crossing.trim())?;
         for function in Function::ALL {
-            let prompts: Vec<_> = spec.supervision_prompts.iter().filter(|p| p.function == function).collect();
+            let prompts: Vec<_> = spec
+                .supervision_prompts
+                .iter()
+                .filter(|p| p.function == function)
+                .collect();
             if prompts.is_empty() {
                 continue;
             }
             ui.line("")?;
-            ui.line(paint(HEADING, format!("Supervision — {}", function.heading())))?;
+            ui.line(paint(
+                HEADING,
+                format!("Supervision — {}", function.heading()),
+            ))?;
             for p in prompts {
                 ui.line(format!("  - {}", p.text.trim()))?;
             }
@@ -81,10 +92,21 @@ pub fn run(ctx: &mut Context, args: &CategoriesArgs) -> Result<(), CliError> {
         }))?;
         return Ok(());
     }
-    ctx.ui.line(paint(DIM, format!("{} ({})", taxonomy.spec.name, taxonomy.origin)))?;
-    ctx.ui.line(paint(HEADING, format!("{:<24} {:<14} {}", "ID", "USUAL ROUTE", "NAME")))?;
+    ctx.ui.line(paint(
+        DIM,
+        format!("{} ({})", taxonomy.spec.name, taxonomy.origin),
+    ))?;
+    ctx.ui.line(paint(
+        HEADING,
+        format!("{:<24} {:<14} {}", "ID", "USUAL ROUTE", "NAME"),
+    ))?;
     for c in &taxonomy.categories {
-        ctx.ui.line(format!("{:<24} {:<14} {}", c.id.as_str(), c.spec.default_route.as_str(), c.spec.name))?;
+        ctx.ui.line(format!(
+            "{:<24} {:<14} {}",
+            c.id.as_str(),
+            c.spec.default_route.as_str(),
+            c.spec.name
+        ))?;
     }
     ctx.ui.note("\nSee one in full: candour categories ID");
     Ok(())

@@ -37,7 +37,9 @@ pub struct ClassifyArgs {
 pub fn run(ctx: &mut Context, args: &ClassifyArgs) -> Result<(), CliError> {
     let text = if args.text.is_empty() {
         if ctx.env.stdin_tty {
-            return Err(usage("nothing to classify: give the text as arguments or pipe it in"));
+            return Err(usage(
+                "nothing to classify: give the text as arguments or pipe it in",
+            ));
         }
         read_stdin_text()?.to_string()
     } else {
@@ -73,6 +75,8 @@ pub fn run(ctx: &mut Context, args: &ClassifyArgs) -> Result<(), CliError> {
     for line in classification_lines(&c) {
         ctx.ui.line(line)?;
     }
-    ctx.ui.note("\nThese are prompts, not verdicts: local policy and your regulator's code come first.");
+    ctx.ui.note(
+        "\nThese are prompts, not verdicts: local policy and your regulator's code come first.",
+    );
     Ok(())
 }

@@ -7,22 +7,27 @@ use crate::cli::context::Context;
 use crate::cli::error::CliError;
 use crate::cli::ui::{DIM, HEADING, paint, sanitize, truncate};
 use crate::error::Error;
-use crate::journal::{Entry, Listing, Query};
-use crate::model::{CategoryId, Status};
+use crate::journal::{Entry, Journal, Listing, Query};
+use crate::model::{CategoryId, Route, Status};
+use crate::vault::JournalKey;
 
-use super::{entry_summary_json, local_time, open_unlocked, parse_range_end, parse_range_start};
+use super::{
+    entry_summary_json, local_time, open_unlocked, parse_range_end, parse_range_start,
+    resolve_since,
+};
 
 /// The longest title shown on one line before it is cut with "…".
 const TITLE_WIDTH: usize = 60;
 
 /// List entries, newest first
 ///
-/// Without --contains, --category or --status only the entries shown are decrypted, so
-/// `-n 5` is quick on any size of journal.
+/// Without --contains, --category, --status or --route only the entries shown are
+/// decrypted, so `-n 5` is quick on any size of journal.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
   candour list -n 5
   candour list --from \"last monday\" --to yesterday
+  candour list --since last-supervision
   candour list --contains voucher
   candour list --category gifts-hospitality --json")]
 pub struct ListArgs {
@@ -30,6 +35,14 @@ pub struct ListArgs {
     #[arg(short = 'n', long = "limit", value_name = "N")]
     pub limit: Option<usize>,
 
+    /// Which entries
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// Filters shared by `list`, `review`, `prompts` and `export`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
     /// Only entries that happened on or after WHEN ("last monday", 2026-11-01)
     #[arg(long, value_name = "WHEN")]
     pub from: Option<String>,
@@ -37,6 +50,10 @@ pub struct ListArgs {
     /// Only entries that happened on or before WHEN (a date includes that whole day)
     #[arg(long, value_name = "WHEN")]
     pub to: Option<String>,
+
+    /// Only entries after the last session: last-supervision, last-manager, or a date
+    #[arg(long, value_name = "SINCE", conflicts_with = "from")]
+    pub since: Option<String>,
 
     /// Only entries whose text contains TEXT (ignoring case)
     #[arg(long, value_name = "TEXT")]
@@ -49,16 +66,25 @@ pub struct ListArgs {
     /// Only entries with this status
     #[arg(long, value_enum, value_name = "STATUS")]
     pub status: Option<Status>,
+
+    /// Only entries with this route
+    #[arg(long, value_enum, value_name = "ROUTE")]
+    pub route: Option<Route>,
 }
 
-impl ListArgs {
-    /// The journal query these flags describe.
-    pub fn to_query(&self, ctx: &Context) -> Result<Query, CliError> {
-        let from = self
-            .from
-            .as_deref()
-            .map(|w| parse_range_start(ctx, "--from", w))
-            .transpose()?;
+impl FilterArgs {
+    /// The journal query these flags describe (`--since` needs the unlocked journal).
+    pub fn to_query(
+        &self,
+        ctx: &mut Context,
+        journal: &Journal,
+        key: &JournalKey,
+    ) -> Result<Query, CliError> {
+        let from = match (&self.from, &self.since) {
+            (Some(w), _) => Some(parse_range_start(ctx, "--from", w)?),
+            (None, Some(since)) => resolve_since(ctx, journal, key, since)?,
+            (None, None) => None,
+        };
         let to = self
             .to
             .as_deref()
@@ -68,27 +94,53 @@ impl ListArgs {
             && from > to
         {
             return Err(crate::cli::error::usage(
-                "--from is after --to; nothing can match",
+                "the start of the range is after its end; nothing can match",
             ));
+        }
+        if let Some(category) = &self.category {
+            ctx.taxonomy()?
+                .check_category(category)
+                .map_err(crate::cli::error::usage)?;
         }
         Ok(Query {
             from,
             to,
-            limit: self.limit,
+            limit: None,
             contains: self.contains.clone(),
             category: self.category.clone(),
             status: self.status,
+            route: self.route,
         })
+    }
+
+    /// Checks the date flags before anything is unlocked, so a typo fails fast.
+    pub fn check_dates(&self, ctx: &Context) -> Result<(), CliError> {
+        if let Some(w) = &self.from {
+            parse_range_start(ctx, "--from", w)?;
+        }
+        if let Some(w) = &self.to {
+            parse_range_end(ctx, "--to", w)?;
+        }
+        if let Some(w) = &self.since
+            && !matches!(w.as_str(), "last-supervision" | "last-manager")
+        {
+            parse_range_start(ctx, "--since", w)?;
+        }
+        Ok(())
     }
 }
 
 /// Runs `candour list`.
 pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<(), CliError> {
-    let query = args.to_query(ctx)?;
-    if let Some(category) = &query.category {
-        ctx.taxonomy()?.check_category(category).map_err(crate::cli::error::usage)?;
+    args.filter.check_dates(ctx)?;
+    if let Some(category) = &args.filter.category {
+        ctx.taxonomy()?
+            .check_category(category)
+            .map_err(crate::cli::error::usage)?;
     }
     let (journal, key) = open_unlocked(ctx)?;
+    let mut query = args.filter.to_query(ctx, &journal, &key)?;
+    query.limit = args.limit;
     let listing = journal.list(&key, &query)?;
     print(ctx, &listing)?;
     damaged(&listing)

@@ -1,15 +1,29 @@
 //! One module per subcommand: an `Args` struct (its doc comments are the `--help`) and a
 //! `run` function. Helpers shared by several commands live here.
 
+pub mod action;
+pub mod actions;
 pub mod add;
 pub mod categories;
 pub mod classify;
 pub mod completions;
 pub mod delete;
 pub mod edit;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod list;
+pub mod mark;
+pub mod names;
 pub mod passwd;
+pub mod prompts;
+pub mod record;
+pub mod reflect;
+pub mod review;
+pub mod review_walk;
+pub mod session;
+pub mod sessions;
+pub mod share;
 pub mod show;
 pub mod tag;
 pub mod tags;
@@ -23,7 +37,9 @@ use zeroize::Zeroizing;
 use super::context::Context;
 use super::error::{CliError, usage};
 use crate::dates;
+use crate::journal::records::{Action, Session};
 use crate::journal::{Entry, Journal, MAX_TEXT_BYTES};
+use crate::model::Counterpart;
 use crate::vault::JournalKey;
 
 /// Opens the journal named by the settings.
@@ -90,6 +106,88 @@ pub fn parse_range_end(
         .map_err(|e| usage(format!("{flag}: {e}")))
 }
 
+/// Resolves `--since`: `last-supervision` / `last-manager` is the moment after the most
+/// recent such session (everything written since that meeting), else a date.
+pub fn resolve_since(
+    ctx: &mut Context,
+    journal: &Journal,
+    key: &JournalKey,
+    since: &str,
+) -> Result<Option<DateTime<chrono::Utc>>, CliError> {
+    let counterpart = match since {
+        "last-supervision" => Counterpart::Supervisor,
+        "last-manager" => Counterpart::Manager,
+        other => return parse_range_start(ctx, "--since", other).map(Some),
+    };
+    match journal.last_session(key, counterpart)? {
+        Some(session) => {
+            ctx.ui.verbose(format!(
+                "since session {} on {}",
+                session.id, session.payload.held_at
+            ));
+            Ok(Some(
+                session.payload.held_at.with_timezone(&chrono::Utc) + chrono::Duration::seconds(1),
+            ))
+        }
+        None => {
+            ctx.ui.note(format!(
+                "No {} session recorded yet, so --since {since} covers the whole journal (record one with `candour session add --with {counterpart}`).",
+                counterpart.audience()
+            ));
+            Ok(None)
+        }
+    }
+}
+
+/// A trimmed optional text flag; an empty or oversized value is a usage error.
+pub fn optional_text(value: Option<&str>, flag: &str) -> Result<Option<String>, CliError> {
+    let Some(value) = value else { return Ok(None) };
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(usage(format!("{flag} is empty")));
+    }
+    if trimmed.len() > MAX_TEXT_BYTES {
+        return Err(usage(format!(
+            "{flag} is longer than the {MAX_TEXT_BYTES}-byte limit"
+        )));
+    }
+    Ok(Some(trimmed.to_owned()))
+}
+
+/// The JSON of an action.
+pub fn action_json(action: &Action, now: DateTime<chrono::Utc>) -> Value {
+    json!({
+        "id": action.id,
+        "entry": action.entry_id,
+        "uuid": action.payload.uuid,
+        "text": action.payload.text,
+        "due": action.payload.due.map(|d| d.to_rfc3339()),
+        "created_at": action.payload.created_at.to_rfc3339(),
+        "done_at": action.payload.done_at.map(|d| d.to_rfc3339()),
+        "open": action.is_open(),
+        "overdue": action.is_overdue(now),
+    })
+}
+
+/// The JSON of a session, with the current ids of the entries discussed.
+pub fn session_json(journal: &Journal, session: &Session) -> Result<Value, CliError> {
+    let entries = session
+        .payload
+        .entries
+        .iter()
+        .map(|uuid| journal.entry_id_for(*uuid))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(json!({
+        "id": session.id,
+        "uuid": session.payload.uuid,
+        "with": session.payload.with,
+        "held_at": session.payload.held_at.to_rfc3339(),
+        "note": session.payload.note,
+        "entries": entries.into_iter().flatten().collect::<Vec<_>>(),
+        "created_at": session.payload.created_at.to_rfc3339(),
+    }))
+}
+
 /// A time as the user reads it: local time zone, minutes.
 pub fn local_time(at: DateTime<FixedOffset>) -> String {
     at.with_timezone(&Local)
@@ -111,6 +209,7 @@ pub fn entry_summary_json(entry: &Entry) -> Value {
         "route": p.route,
         "escalate": p.route.needs_escalation(),
         "status": p.status,
+        "share": p.effective_share(),
     })
 }
 
@@ -127,6 +226,10 @@ pub fn entry_full_json(entry: &Entry) -> Value {
         map.insert("history".into(), json!(p.history));
         map.insert("edited_at".into(), json!(p.edited_at));
         map.insert("version".into(), json!(p.version));
+        map.insert("share".into(), json!(p.effective_share()));
+        map.insert("share_set".into(), json!(p.share.is_some()));
+        map.insert("reflection".into(), json!(p.reflection));
+        map.insert("record".into(), json!(p.record));
     }
     value
 }

@@ -36,7 +36,9 @@ pub struct TagArgs {
 /// Runs `candour tag`.
 pub fn run(ctx: &mut Context, args: &TagArgs) -> Result<(), CliError> {
     if args.add.is_empty() && args.remove.is_empty() {
-        return Err(usage("nothing to change: give --add CATEGORY and/or --remove CATEGORY"));
+        return Err(usage(
+            "nothing to change: give --add CATEGORY and/or --remove CATEGORY",
+        ));
     }
     if let Some(both) = args.add.iter().find(|c| args.remove.contains(c)) {
         return Err(usage(format!("{both} is both added and removed")));
@@ -48,21 +50,38 @@ pub fn run(ctx: &mut Context, args: &TagArgs) -> Result<(), CliError> {
     let (mut journal, key) = open_unlocked(ctx)?;
     let now = ctx.now_utc();
     let (entry, missing) = journal.update(&key, args.id, now, |payload| {
-        Ok(tagging::change_tags(payload, &taxonomy, &args.add, &args.remove))
+        Ok(tagging::change_tags(
+            payload,
+            &taxonomy,
+            &args.add,
+            &args.remove,
+        ))
     })?;
     for id in missing {
-        ctx.ui.warn(format!("entry {} was not tagged {id}; it will not be tagged automatically", args.id));
+        ctx.ui.warn(format!(
+            "entry {} was not tagged {id}; it will not be tagged automatically",
+            args.id
+        ));
     }
     if ctx.ui.json {
         ctx.ui.json(&entry_full_json(&entry))?;
         return Ok(());
     }
-    let categories: Vec<&str> = entry.payload.category_ids().map(CategoryId::as_str).collect();
+    let categories: Vec<&str> = entry
+        .payload
+        .category_ids()
+        .map(CategoryId::as_str)
+        .collect();
     ctx.ui.line(format!(
         "Entry {}: {}",
         entry.id,
-        if categories.is_empty() { "no categories".to_owned() } else { categories.join(", ") }
+        if categories.is_empty() {
+            "no categories".to_owned()
+        } else {
+            categories.join(", ")
+        }
     ))?;
-    ctx.ui.line(format!("Route: {}", route_line(entry.payload.route)))?;
+    ctx.ui
+        .line(format!("Route: {}", route_line(entry.payload.route)))?;
     Ok(())
 }

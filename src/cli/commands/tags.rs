@@ -18,7 +18,12 @@ pub fn route_line(route: Route) -> String {
 pub fn evidence_list(evidence: &[Evidence]) -> String {
     evidence
         .iter()
-        .map(|e| paint(EVIDENCE, format!("\u{201c}{}\u{201d}", sanitize(&e.text).replace('\n', " "))))
+        .map(|e| {
+            paint(
+                EVIDENCE,
+                format!("\u{201c}{}\u{201d}", sanitize(&e.text).replace('\n', " ")),
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -1,0 +1,375 @@
+//! Supervision summaries: what a supervisor or manager actually sees.
+//!
+//! [`build`] turns decrypted entries into a [`Summary`]: only entries whose share level
+//! admits the audience, only reflection sections the user shared, and — unless the user
+//! explicitly asked otherwise — every piece of text passed through the redactor, so the
+//! summary identifies no one. The renderers ([`markdown`], [`html`]) only lay it out;
+//! [`json`] is the full-fidelity export and import format.
+//!
+//! Pure: entries in, text out. Nothing here touches the disk.
+
+pub mod html;
+pub mod json;
+pub mod markdown;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use crate::journal::Entry;
+use crate::journal::records::{Action, Session};
+use crate::model::{Audience, CategoryId, DilemmaRecord, EntryId, Route, ShareLevel, Status};
+use crate::prompts::{self, Prompts};
+use crate::redact::Redactor;
+use crate::review;
+use crate::taxonomy::Taxonomy;
+
+/// Which document to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Template {
+    /// The summary for the audience (supervision agenda or manager brief).
+    Summary,
+    /// The NMC revalidation reflective account form, one per entry.
+    NmcReflectiveAccount,
+}
+
+/// The NMC Code's four themes.
+pub const NMC_THEMES: [&str; 4] = [
+    "Prioritise people",
+    "Practise effectively",
+    "Preserve safety",
+    "Promote professionalism and trust",
+];
+
+/// A category as it appears in a summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryCategory {
+    /// The id.
+    pub id: CategoryId,
+    /// Display name.
+    pub name: String,
+    /// The words that suggested it (redacted).
+    pub evidence: Vec<String>,
+    /// The crossing-versus-violation note.
+    pub crossing: String,
+    /// Local policies to look at.
+    pub policies: Vec<String>,
+    /// NMC Code themes it relates to.
+    pub nmc_themes: Vec<String>,
+}
+
+/// A shared reflection section.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummarySection {
+    /// Section id (`so-what` …).
+    pub id: String,
+    /// Heading.
+    pub heading: String,
+    /// Text (redacted).
+    pub text: String,
+}
+
+/// An open action.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryAction {
+    /// Action id.
+    pub id: i64,
+    /// The entry it belongs to.
+    pub entry: EntryId,
+    /// What to do (redacted).
+    pub text: String,
+    /// When due.
+    pub due: Option<DateTime<FixedOffset>>,
+    /// Done yet?
+    pub done: bool,
+}
+
+/// One situation in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryEntry {
+    /// Entry id.
+    pub id: EntryId,
+    /// When it happened.
+    pub occurred_at: DateTime<FixedOffset>,
+    /// Title (redacted).
+    pub title: String,
+    /// The rest of the text (redacted).
+    pub body: String,
+    /// Categories with evidence.
+    pub categories: Vec<SummaryCategory>,
+    /// Route.
+    pub route: Route,
+    /// Status.
+    pub status: Status,
+    /// Share level.
+    pub share: ShareLevel,
+    /// Shared reflection sections.
+    pub reflection: Vec<SummarySection>,
+    /// The dilemma record (redacted).
+    pub record: DilemmaRecord,
+    /// Open actions.
+    pub actions: Vec<SummaryAction>,
+    /// Prompts for this audience.
+    pub prompts: Prompts,
+}
+
+/// The last session with this audience and what came of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastSession {
+    /// When it was held.
+    pub held_at: DateTime<FixedOffset>,
+    /// What was agreed (redacted).
+    pub note: Option<String>,
+    /// Actions on the entries discussed then.
+    pub follow_ups: Vec<SummaryAction>,
+}
+
+/// A summary ready to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Supervision or manager.
+    pub audience: Audience,
+    /// Which document.
+    pub template: Template,
+    /// When it was made.
+    pub generated_at: DateTime<FixedOffset>,
+    /// Start of the period, if bounded.
+    pub from: Option<DateTime<FixedOffset>>,
+    /// End of the period.
+    pub to: DateTime<FixedOffset>,
+    /// Whether identifiers were redacted.
+    pub redacted: bool,
+    /// The situations, oldest first.
+    pub entries: Vec<SummaryEntry>,
+    /// Entries per category in the period, most first.
+    pub counts: Vec<(CategoryId, String, usize)>,
+    /// Patterns worth raising.
+    pub patterns: Vec<String>,
+    /// The last session with this audience.
+    pub last_session: Option<LastSession>,
+    /// Entries left out because they are private to the user (or shared less widely).
+    pub withheld: usize,
+}
+
+/// Everything [`build`] needs.
+pub struct Input<'a> {
+    /// The taxonomy (names, notes, prompts).
+    pub taxonomy: &'a Taxonomy,
+    /// Candidate entries (already filtered by date, category, status).
+    pub entries: &'a [Entry],
+    /// Every action.
+    pub actions: &'a [Action],
+    /// Every session.
+    pub sessions: &'a [Session],
+    /// The audience.
+    pub audience: Audience,
+    /// Summary or NMC account.
+    pub template: Template,
+    /// `None` to leave text as written (`--no-redact`).
+    pub redactor: Option<&'a Redactor>,
+    /// The period shown in the heading.
+    pub from: Option<DateTime<FixedOffset>>,
+    /// "Now".
+    pub now: DateTime<FixedOffset>,
+    /// Ignore share levels (the user chose the entries by id for their own document).
+    pub include_unshared: bool,
+}
+
+/// Builds a summary: share levels honoured, private sections left out, text redacted.
+pub fn build(input: &Input<'_>) -> Summary {
+    let redact = |text: &str| -> String {
+        match input.redactor {
+            Some(r) => r.redact(text),
+            None => text.to_owned(),
+        }
+    };
+    let needed = input.audience.required_share();
+    let (shared, withheld): (Vec<&Entry>, Vec<&Entry>) = input
+        .entries
+        .iter()
+        .partition(|e| input.include_unshared || e.payload.effective_share() >= needed);
+    let mut shared = shared;
+    shared.sort_by_key(|e| (e.payload.occurred_at, e.id));
+    let action_view = |a: &Action| SummaryAction {
+        id: a.id,
+        entry: a.entry_id,
+        text: redact(&a.payload.text),
+        due: a.payload.due,
+        done: !a.is_open(),
+    };
+    let entries: Vec<SummaryEntry> = shared
+        .iter()
+        .map(|e| {
+            let p = &e.payload;
+            let categories = p
+                .tags
+                .iter()
+                .map(|t| {
+                    let spec = input.taxonomy.category(&t.category).map(|c| &c.spec);
+                    SummaryCategory {
+                        id: t.category.clone(),
+                        name: spec.map_or_else(|| t.category.to_string(), |s| s.name.clone()),
+                        evidence: t.evidence.iter().map(|ev| redact(&ev.text)).collect(),
+                        crossing: spec
+                            .map(|s| s.crossing.trim().to_owned())
+                            .unwrap_or_default(),
+                        policies: spec.map(|s| s.policies.clone()).unwrap_or_default(),
+                        nmc_themes: spec.map(|s| s.nmc_themes.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let reflection = p
+                .reflection
+                .iter()
+                .flat_map(|r| r.sections.iter())
+                .filter(|s| s.shared)
+                .map(|s| SummarySection {
+                    id: s.id.clone(),
+                    heading: s.heading.clone(),
+                    text: redact(&s.text),
+                })
+                .collect();
+            let record = DilemmaRecord {
+                initiated_by: p.record.initiated_by,
+                what_i_did: p.record.what_i_did.as_deref().map(redact),
+                who_i_told: p.record.who_i_told.as_deref().map(redact),
+                outcome: p.record.outcome.as_deref().map(redact),
+            };
+            let mut prompts = prompts::for_entry(
+                input.taxonomy,
+                e,
+                input.actions,
+                input.audience,
+                crate::model::ReflectiveModel::Rolfe,
+            );
+            for section in &mut prompts.sections {
+                for prompt in &mut section.prompts {
+                    *prompt = redact(prompt);
+                }
+            }
+            SummaryEntry {
+                id: e.id,
+                occurred_at: p.occurred_at,
+                title: redact(p.title()),
+                body: redact(p.body()),
+                categories,
+                route: p.route,
+                status: p.status,
+                share: p.effective_share(),
+                reflection,
+                record,
+                actions: input
+                    .actions
+                    .iter()
+                    .filter(|a| a.entry_id == e.id && a.is_open())
+                    .map(action_view)
+                    .collect(),
+                prompts,
+            }
+        })
+        .collect();
+
+    let mut counts: Vec<(CategoryId, String, usize)> = Vec::new();
+    for e in &entries {
+        for c in &e.categories {
+            match counts.iter_mut().find(|(id, _, _)| *id == c.id) {
+                Some(row) => row.2 += 1,
+                None => counts.push((c.id.clone(), c.name.clone(), 1)),
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+
+    let shared_entries: Vec<Entry> = shared.iter().map(|e| (*e).clone()).collect();
+    let patterns = review::patterns(
+        input.taxonomy,
+        &shared_entries,
+        input.now.with_timezone(&chrono::Utc),
+    )
+    .into_iter()
+    .map(|p| p.message)
+    .collect();
+
+    let counterpart = match input.audience {
+        Audience::Supervision => crate::model::Counterpart::Supervisor,
+        Audience::Manager => crate::model::Counterpart::Manager,
+    };
+    let last_session = input
+        .sessions
+        .iter()
+        .filter(|s| s.payload.with == counterpart)
+        .max_by_key(|s| (s.payload.held_at, s.id))
+        .map(|s| {
+            let discussed: Vec<EntryId> = input
+                .entries
+                .iter()
+                .filter(|e| s.payload.entries.contains(&e.payload.uuid))
+                .map(|e| e.id)
+                .collect();
+            LastSession {
+                held_at: s.payload.held_at,
+                note: s.payload.note.as_deref().map(redact),
+                follow_ups: input
+                    .actions
+                    .iter()
+                    .filter(|a| {
+                        discussed.contains(&a.entry_id)
+                            || s.payload.entries.contains(&a.payload.entry_uuid)
+                    })
+                    .map(action_view)
+                    .collect(),
+            }
+        });
+
+    Summary {
+        audience: input.audience,
+        template: input.template,
+        generated_at: input.now,
+        from: input.from,
+        to: input.now,
+        redacted: input.redactor.is_some(),
+        entries,
+        counts,
+        patterns,
+        last_session,
+        withheld: withheld.len(),
+    }
+}
+
+/// The NMC Code themes an entry relates to: its categories' themes, else professionalism.
+pub fn nmc_themes(entry: &SummaryEntry) -> Vec<&'static str> {
+    let mut themes: Vec<&'static str> = NMC_THEMES
+        .iter()
+        .copied()
+        .filter(|theme| {
+            entry
+                .categories
+                .iter()
+                .any(|c| c.nmc_themes.iter().any(|t| t == theme))
+        })
+        .collect();
+    if themes.is_empty() {
+        themes.push(NMC_THEMES[3]);
+    }
+    themes
+}
+
+/// The text of the first shared reflection section among `ids`.
+pub fn section_text<'a>(entry: &'a SummaryEntry, ids: &[&str]) -> Option<&'a str> {
+    ids.iter().find_map(|id| {
+        entry
+            .reflection
+            .iter()
+            .find(|s| s.id == *id)
+            .map(|s| s.text.as_str())
+    })
+}
+
+/// The whole situation text (title and body).
+pub fn full_text(entry: &SummaryEntry) -> String {
+    if entry.body.is_empty() {
+        entry.title.clone()
+    } else {
+        format!("{} {}", entry.title, entry.body)
+    }
+}
