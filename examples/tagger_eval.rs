@@ -55,17 +55,30 @@ fn main() -> Result<()> {
         if show_misses {
             for m in &report.misses {
                 let case = corpus.cases.iter().find(|c| c.id == m.id).context("case")?;
+                let result = candour::tagger::classify(&taxonomy, &case.text);
+                let evidence: Vec<String> = result
+                    .categories
+                    .iter()
+                    .filter(|f| m.extra.contains(&f.id.to_string()))
+                    .map(|f| {
+                        let words: Vec<&str> = f.evidence.iter().map(|e| e.text.as_str()).collect();
+                        format!("{}={words:?}", f.id)
+                    })
+                    .collect();
+                let escalate = m
+                    .escalate
+                    .map(|(e, p)| format!(" ESCALATE expected {e} got {p}"));
                 println!(
-                    "- {} missed {:?} extra {:?} route {:?}→{:?}{}\n    {}",
+                    "- {} missed {:?} extra {:?} route {:?}->{:?}{}\n    {}\n    extra: {}\n    why: {:?}",
                     m.id,
                     m.missed,
                     m.extra,
                     m.route.0,
                     m.route.1,
-                    m.escalate
-                        .map(|(e, p)| format!(" ESCALATE expected {e} got {p}"))
-                        .unwrap_or_default(),
-                    case.text.trim().replace('\n', " ")
+                    escalate.unwrap_or_default(),
+                    case.text.trim().replace('\n', " "),
+                    evidence.join("; "),
+                    result.reasons
                 );
             }
             println!();

@@ -218,6 +218,31 @@ pub struct CueSpec {
     pub weight: Option<f64>,
 }
 
+/// Where all the patterns of a combination must be found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// In one sentence.
+    #[default]
+    Sentence,
+    /// Anywhere in the text.
+    Text,
+}
+
+/// A combination cue as written in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComboSpec {
+    /// Every one of these must match.
+    pub all: Vec<String>,
+    /// Where (default: one sentence).
+    #[serde(default)]
+    pub within: Scope,
+    /// How strongly the combination suggests the category (default 0.75).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+}
+
 /// A category as written in the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -238,6 +263,10 @@ pub struct CategorySpec {
     /// Weak cues: count only with a person in care mentioned nearby.
     #[serde(default)]
     pub weak_cues: Vec<CueSpec>,
+    /// Combinations: several patterns that together suggest the category (for example
+    /// a person who may lack capacity, and money), in one sentence or anywhere.
+    #[serde(default)]
+    pub combos: Vec<ComboSpec>,
     /// False-positive traps: cue matches overlapping these are ignored.
     #[serde(default)]
     pub guards: Vec<String>,
@@ -384,6 +413,8 @@ pub struct Category {
     pub weak_cues: PatternGroup,
     /// Category guards.
     pub guards: PatternGroup,
+    /// Combinations: one group per combination, its patterns in order.
+    pub combos: Vec<(PatternGroup, Scope, f64)>,
 }
 
 /// A validated, compiled modifier.
@@ -512,7 +543,7 @@ impl Taxonomy {
                     what: "manager prompts",
                 });
             }
-            if c.cues.is_empty() && c.weak_cues.is_empty() {
+            if c.cues.is_empty() && c.weak_cues.is_empty() && c.combos.is_empty() {
                 return Err(TaxonomyError::Invalid {
                     origin: o(),
                     message: format!("category {:?} has no cues", c.id),
@@ -538,6 +569,22 @@ impl Taxonomy {
                 cues: compiler.group(&owner, &c.cues, 0.85)?,
                 weak_cues: compiler.group(&owner, &c.weak_cues, 0.55)?,
                 guards: compiler.plain_group(&owner, &c.guards)?,
+                combos: c
+                    .combos
+                    .iter()
+                    .map(|combo| {
+                        let weight = combo.weight.unwrap_or(0.75);
+                        if combo.all.len() < 2 || !(weight > 0.0 && weight <= 1.0) {
+                            return Err(TaxonomyError::Invalid {
+                                origin: o(),
+                                message: format!(
+                                    "{owner}: a combination needs at least two patterns and a weight above 0 and at most 1"
+                                ),
+                            });
+                        }
+                        Ok((compiler.plain_group(&owner, &combo.all)?, combo.within, weight))
+                    })
+                    .collect::<Result<_, _>>()?,
                 spec: c.clone(),
             });
         }

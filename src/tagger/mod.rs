@@ -26,7 +26,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::model::{CategoryId, Evidence, Route};
-use crate::taxonomy::{Category, Modifier, PatternGroup, Taxonomy};
+use crate::taxonomy::{Category, Modifier, PatternGroup, Scope, Taxonomy};
 
 pub use normalise::Normalised;
 
@@ -222,12 +222,12 @@ impl<'t, 'n> Analysis<'t, 'n> {
         Analysis {
             taxonomy,
             norm,
-            first_context,
-            pronoun_sentences,
+            hits,
             global_guards,
             context_sentences,
+            first_context,
+            pronoun_sentences,
             negations,
-            hits,
         }
     }
 
@@ -242,22 +242,42 @@ impl<'t, 'n> Analysis<'t, 'n> {
             overlaps_any(span, &guards) || overlaps_any(span, &self.global_guards)
         };
         let mut hits: Vec<Hit> = Vec::new();
+        // The same cue repeated is one piece of evidence, not several: only its first
+        // match adds to the confidence (the others are still shown).
+        let mut counted: HashSet<(bool, usize)> = HashSet::new();
         for &(index, start, end) in self.found(&category.cues) {
             let span = start..end;
             if !guarded(&span) {
-                hits.push(Hit {
-                    span,
-                    weight: category.cues.items[index].weight,
-                });
+                let first = counted.insert((false, index));
+                let weight = if first {
+                    category.cues.items[index].weight
+                } else {
+                    0.0
+                };
+                hits.push(Hit { span, weight });
             }
         }
         for &(index, start, end) in self.found(&category.weak_cues) {
             let span = start..end;
             if !guarded(&span) && self.has_context(start) {
-                hits.push(Hit {
-                    span,
-                    weight: category.weak_cues.items[index].weight,
-                });
+                let first = counted.insert((true, index));
+                let weight = if first {
+                    category.weak_cues.items[index].weight
+                } else {
+                    0.0
+                };
+                hits.push(Hit { span, weight });
+            }
+        }
+        for (group, scope, weight) in &category.combos {
+            if let Some(spans) = self.combo(group, *scope, &guarded) {
+                // One hit carries the weight; the others are shown as evidence only.
+                for (i, span) in spans.into_iter().enumerate() {
+                    hits.push(Hit {
+                        span,
+                        weight: if i == 0 { *weight } else { 0.0 },
+                    });
+                }
             }
         }
         if hits.is_empty() {
@@ -297,6 +317,43 @@ impl<'t, 'n> Analysis<'t, 'n> {
             confidence: (confidence.min(0.99) * 100.0).round() / 100.0,
             evidence,
         })
+    }
+
+    /// The spans of a combination's patterns when all of them match within `scope`.
+    fn combo(
+        &self,
+        group: &PatternGroup,
+        scope: Scope,
+        guarded: &dyn Fn(&Range<usize>) -> bool,
+    ) -> Option<Vec<Range<usize>>> {
+        let needed = group.items.len();
+        // Matches come in text order, so one pass fills the parts of one sentence (or of
+        // the whole text) at a time.
+        let mut slots: Vec<Option<Range<usize>>> = vec![None; needed];
+        let mut filled = 0;
+        let mut current = None;
+        for &(index, start, end) in self.found(group) {
+            let span = start..end;
+            if guarded(&span) {
+                continue;
+            }
+            if scope == Scope::Sentence {
+                let sentence = self.norm.sentence_of(start);
+                if current != Some(sentence) {
+                    current = Some(sentence);
+                    slots.iter_mut().for_each(|slot| *slot = None);
+                    filled = 0;
+                }
+            }
+            if slots[index].is_none() {
+                slots[index] = Some(span);
+                filled += 1;
+                if filled == needed {
+                    return slots.into_iter().collect();
+                }
+            }
+        }
+        None
     }
 
     /// A weak cue counts when its sentence, or the one before, mentions a person in care,
@@ -442,6 +499,10 @@ description = "d"
 crossing = "c"
 default_route = "supervision"
 cues = [{ pattern = "stayed late to sit with", weight = 0.7 }]
+combos = [
+  { all = ["(day off|days off)", "(visit|visited|visiting)"], weight = 0.6 },
+  { all = ["(nobody knows|no one knows)", "(shopping|errands)"], within = "text", weight = 0.6 },
+]
 supervision_prompts = [{ function = "restorative", text = "q" }]
 manager_prompts = [{ text = "m" }]
 [[modifier]]
@@ -469,6 +530,39 @@ reason = "it already happened"
 
     fn ids(c: &Classification) -> Vec<&str> {
         c.categories.iter().map(|f| f.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_combination_needs_every_part_in_one_sentence_by_default() {
+        let together = "On my day off I visited her at home.";
+        let c = classify(&mini(), together);
+        assert_eq!(ids(&c), ["over-involvement"]);
+        let shown: Vec<&str> = c.categories[0]
+            .evidence
+            .iter()
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(shown, ["day off", "visited"]);
+        let apart = "It was my day off. Later I visited the shop.";
+        assert!(classify(&mini(), apart).categories.is_empty());
+    }
+
+    #[test]
+    fn a_text_wide_combination_joins_sentences() {
+        let text = "I do her shopping on Fridays. Nobody knows.";
+        assert_eq!(ids(&classify(&mini(), text)), ["over-involvement"]);
+        assert!(classify(&mini(), "Nobody knows.").categories.is_empty());
+    }
+
+    #[test]
+    fn a_repeated_cue_counts_once_toward_confidence() {
+        let once = classify(&mini(), "gave me his number.");
+        let twice = classify(&mini(), "gave me his number. gave me his number.");
+        assert_eq!(
+            once.categories[0].confidence,
+            twice.categories[0].confidence
+        );
+        assert_eq!(twice.categories[0].evidence.len(), 2);
     }
 
     #[test]

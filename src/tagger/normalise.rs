@@ -102,7 +102,7 @@ fn push_folded(c: char, at: usize, text: &mut String, origin: &mut Vec<usize>) {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => push("'", text),
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
-            push("\"", text)
+            push("\"", text);
         }
         '\u{2010}'..='\u{2015}' | '\u{2212}' => push("-", text),
         '\u{2026}' => push("...", text),

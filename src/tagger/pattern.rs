@@ -54,7 +54,7 @@ fn word_char(c: char) -> bool {
 pub fn tokenize<'a>(text: &'a str, sentence_of: impl Fn(usize) -> usize) -> Vec<Token<'a>> {
     let mut tokens = Vec::with_capacity(text.len() / 5);
     let mut start: Option<usize> = None;
-    let mut push = |s: usize, e: usize, tokens: &mut Vec<Token<'a>>| {
+    let push = |s: usize, e: usize, tokens: &mut Vec<Token<'a>>| {
         // Apostrophes at the edges are quotes, not part of the word.
         let word = &text[s..e];
         let trimmed_start = s + (word.len() - word.trim_start_matches('\'').len());
@@ -469,8 +469,9 @@ pub struct Matcher {
     always: Vec<u32>,
     /// For each anchor word, the patterns that need it somewhere in the sentence.
     by_anchor: HashMap<u32, Vec<u32>>,
-    /// Patterns without anchors: always eligible.
-    unanchored: Vec<u32>,
+    /// Per pattern: true when it has no useful anchor (none, or a very common word), so
+    /// it is eligible in every sentence without marking.
+    unanchored: Vec<bool>,
 }
 
 impl Matcher {
@@ -535,16 +536,15 @@ impl Matcher {
                 }
             }
         }
-        match anchor_words {
-            Some(syms) => {
-                for sym in syms {
-                    let list = self.by_anchor.entry(sym).or_default();
-                    if list.last() != Some(&id) {
-                        list.push(id);
-                    }
+        let useful = anchors(&node).is_some_and(|words| !words.iter().any(|w| COMMON.contains(w)));
+        self.unanchored.push(!useful);
+        if let Some(syms) = anchor_words.filter(|_| useful) {
+            for sym in syms {
+                let list = self.by_anchor.entry(sym).or_default();
+                if list.last() != Some(&id) {
+                    list.push(id);
                 }
             }
-            None => self.unanchored.push(id),
         }
         self.programs.push((owner, program));
         Ok(())
@@ -649,9 +649,6 @@ impl Matcher {
             let sentence = tokens[i].sentence;
             if sentence != marked_sentence {
                 marked_sentence = sentence;
-                for &id in &self.unanchored {
-                    eligible[id as usize] = sentence;
-                }
                 for j in i..tokens.len() {
                     if tokens[j].sentence != sentence {
                         break;
@@ -675,7 +672,8 @@ impl Matcher {
                 }
             }
             candidates.extend_from_slice(&self.always);
-            candidates.retain(|&id| eligible[id as usize] == sentence);
+            candidates
+                .retain(|&id| self.unanchored[id as usize] || eligible[id as usize] == sentence);
             candidates.sort_unstable();
             candidates.dedup();
             for &id in &candidates {
@@ -888,14 +886,11 @@ fn factor(node: Node) -> Node {
                     Node::Word(_) => None, // single words become one set lookup when compiled
                     other => leading_word(other).map(str::to_owned),
                 };
-                match key.as_ref().and_then(|k| index.get(k)) {
-                    Some(&at) => groups[at].1.push(option),
-                    None => {
-                        if let Some(k) = &key {
-                            index.insert(k.clone(), groups.len());
-                        }
-                        groups.push((key, vec![option]));
+                if let Some(&at) = key.as_ref().and_then(|k| index.get(k)) { groups[at].1.push(option) } else {
+                    if let Some(k) = &key {
+                        index.insert(k.clone(), groups.len());
                     }
+                    groups.push((key, vec![option]));
                 }
             }
             let mut out = Vec::with_capacity(groups.len());

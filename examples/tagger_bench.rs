@@ -1,0 +1,68 @@
+//! The tagger's speed: taxonomy load + compile, and classifying a 2,000-word text.
+//!
+//! ```text
+//! cargo run --release --example tagger_bench
+//! ```
+//!
+//! The text is the labelled corpus's dev cases joined until it reaches 2,000 words, so
+//! it is dense with cue words (a harder case than an ordinary entry). Prints medians of
+//! repeated runs; targets from the taxonomy issue: compile ≤ 20 ms, classify ≤ 2 ms.
+#![allow(clippy::print_stdout, missing_docs)]
+
+use std::time::{Duration, Instant};
+
+use candour::tagger::eval::Corpus;
+use candour::taxonomy::{DEFAULT_TOML, Taxonomy};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn main() -> anyhow::Result<()> {
+    let compile = median(
+        (0..15)
+            .map(|_| {
+                let start = Instant::now();
+                let taxonomy = Taxonomy::parse(DEFAULT_TOML, "built-in");
+                let elapsed = start.elapsed();
+                assert!(taxonomy.is_ok());
+                elapsed
+            })
+            .collect(),
+    );
+    let corpus = Corpus::parse(include_str!("../tests/fixtures/tagger/corpus.toml"))
+        .map_err(anyhow::Error::msg)?;
+    let mut text = String::new();
+    let dev: Vec<_> = corpus.split(Some("dev")).collect();
+    for case in dev.iter().cycle() {
+        if text.split_whitespace().count() >= 2000 {
+            break;
+        }
+        text.push_str(&case.text);
+        text.push('\n');
+    }
+    let words = text.split_whitespace().count();
+    let taxonomy = Taxonomy::builtin();
+    let classify = median(
+        (0..50)
+            .map(|_| {
+                let start = Instant::now();
+                let found = candour::tagger::classify(taxonomy, &text);
+                let elapsed = start.elapsed();
+                assert!(!found.categories.is_empty());
+                elapsed
+            })
+            .collect(),
+    );
+    println!(
+        "taxonomy load + compile: {:.1} ms (median of 15)",
+        compile.as_secs_f64() * 1e3
+    );
+    println!(
+        "classify {words} words ({} bytes): {:.2} ms (median of 50)",
+        text.len(),
+        classify.as_secs_f64() * 1e3
+    );
+    Ok(())
+}
