@@ -454,7 +454,7 @@ impl fmt::Debug for ReflectionSection {
             .field("id", &self.id)
             .field("text_len", &self.text.len())
             .field("shared", &self.shared)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

@@ -456,7 +456,7 @@ pub fn set_section(
     match updated.sections.iter_mut().find(|s| s.id == section.id) {
         Some(existing) => {
             if let Some(text) = text {
-                existing.text = text.trim().to_owned();
+                text.trim().clone_into(&mut existing.text);
             }
             if let Some(shared) = shared {
                 existing.shared = shared;

@@ -143,8 +143,6 @@ enum State {
     Step(Pred, usize),
     /// Try both.
     Split(usize, usize),
-    /// Go on without consuming.
-    Jump(usize),
     /// The pattern matched.
     Accept,
 }
@@ -298,7 +296,7 @@ impl Parser<'_> {
                 if prefix {
                     self.at += 1;
                 }
-                word_node(&word, prefix)
+                Ok(word_node(&word, prefix))
             }
         }
     }
@@ -353,7 +351,7 @@ impl Parser<'_> {
 }
 
 /// A word as written in a pattern: normalised and split like text words.
-fn word_node(word: &str, prefix: bool) -> Result<Node, PatternError> {
+fn word_node(word: &str, prefix: bool) -> Node {
     // Most pattern words are already plain lower-case words: no normalising needed.
     let plain = word
         .bytes()
@@ -361,11 +359,11 @@ fn word_node(word: &str, prefix: bool) -> Result<Node, PatternError> {
         && !word.starts_with('\'')
         && !word.ends_with('\'');
     if plain {
-        return Ok(if prefix {
+        return if prefix {
             Node::Prefix(word.to_owned())
         } else {
             Node::Word(word.to_owned())
-        });
+        };
     }
     let normalised = super::normalise::Normalised::new(word);
     let parts: Vec<String> = tokenize(&normalised.text, |_| 0)
@@ -375,7 +373,7 @@ fn word_node(word: &str, prefix: bool) -> Result<Node, PatternError> {
     if parts.is_empty() {
         // Punctuation ("mr." or a lone ".") is not part of the words a text is split
         // into, so in a pattern it matches nothing and is skipped.
-        return Ok(Node::Seq(Vec::new()));
+        return Node::Seq(Vec::new());
     }
     let last = parts.len() - 1;
     let nodes: Vec<Node> = parts
@@ -389,11 +387,11 @@ fn word_node(word: &str, prefix: bool) -> Result<Node, PatternError> {
             }
         })
         .collect();
-    Ok(if nodes.len() == 1 {
+    if nodes.len() == 1 {
         nodes.into_iter().next().unwrap_or(Node::Any)
     } else {
         Node::Seq(nodes)
-    })
+    }
 }
 
 /// One compiled pattern.
@@ -711,7 +709,7 @@ impl Matcher {
             .into_iter()
             .map(|(w, n)| (w.to_owned(), n))
             .collect();
-        top.sort_by(|a, b| b.1.cmp(&a.1));
+        top.sort_by_key(|entry| std::cmp::Reverse(entry.1));
         top.truncate(15);
         (total, top)
     }
@@ -816,7 +814,6 @@ fn closure(program: &Program, state: usize, scratch: &mut Scratch, into_current:
                 scratch.stack.push(*b);
                 scratch.stack.push(*a);
             }
-            State::Jump(a) => scratch.stack.push(*a),
             State::Step(..) | State::Accept => {
                 if into_current {
                     scratch.current.push(s);
@@ -886,7 +883,9 @@ fn factor(node: Node) -> Node {
                     Node::Word(_) => None, // single words become one set lookup when compiled
                     other => leading_word(other).map(str::to_owned),
                 };
-                if let Some(&at) = key.as_ref().and_then(|k| index.get(k)) { groups[at].1.push(option) } else {
+                if let Some(&at) = key.as_ref().and_then(|k| index.get(k)) {
+                    groups[at].1.push(option);
+                } else {
                     if let Some(k) = &key {
                         index.insert(k.clone(), groups.len());
                     }
@@ -959,7 +958,6 @@ fn first_preds(program: &Program, state: usize, seen: &mut Vec<bool>, out: &mut 
             first_preds(program, *a, seen, out);
             first_preds(program, *b, seen, out);
         }
-        State::Jump(a) => first_preds(program, *a, seen, out),
         State::Accept => {}
     }
 }
