@@ -64,6 +64,18 @@ pub enum Error {
         /// The journal directory.
         dir: PathBuf,
     },
+    /// `verify` found problems (each was reported).
+    #[error("verify found {problems} problem{}", if *problems == 1 { "" } else { "s" })]
+    VerifyFailed {
+        /// How many.
+        problems: usize,
+    },
+    /// `backup` would overwrite an existing journal.
+    #[error("{} already exists; choose a new directory for the backup", path.display())]
+    BackupExists {
+        /// The existing database file.
+        path: PathBuf,
+    },
     /// No entry has this id.
     #[error("no entry {id}")]
     EntryNotFound {
@@ -148,11 +160,12 @@ impl Error {
             Error::EntryDamaged { .. }
             | Error::RecordDamaged { .. }
             | Error::SomeEntriesDamaged { .. }
-            | Error::Incomplete { .. } => ErrorKind::Integrity,
+            | Error::Incomplete { .. }
+            | Error::VerifyFailed { .. } => ErrorKind::Integrity,
             Error::JournalExists { .. } | Error::EntryTooNew { .. } | Error::Io(_) => {
                 ErrorKind::Runtime
             }
-            Error::Invalid(_) => ErrorKind::Usage,
+            Error::Invalid(_) | Error::BackupExists { .. } => ErrorKind::Usage,
         }
     }
 

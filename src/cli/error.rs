@@ -48,6 +48,9 @@ pub enum CliError {
     /// The editor could not be run or failed (exit 1).
     #[error("{0}")]
     Editor(String),
+    /// The unlock agent could not be started or reached.
+    #[error("{0}")]
+    Agent(String),
     /// The user declined a confirmation (exit 1).
     #[error("{0}")]
     Cancelled(String),
@@ -67,6 +70,7 @@ impl CliError {
             CliError::NoUnlockSource => ErrorKind::Unlock,
             CliError::WriteFile { .. }
             | CliError::Editor(_)
+            | CliError::Agent(_)
             | CliError::Cancelled(_)
             | CliError::Io(_) => ErrorKind::Runtime,
         }

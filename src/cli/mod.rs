@@ -4,6 +4,7 @@
 //! the only one that prints. Each subcommand lives in `commands/<name>.rs` as an
 //! `Args` struct (whose doc comments are its `--help`) and a `run` function.
 
+pub mod agent;
 pub mod commands;
 pub mod context;
 pub mod editor;
@@ -137,6 +138,14 @@ pub enum Command {
     Import(commands::import::ImportArgs),
     Names(commands::names::NamesArgs),
     Passwd(commands::passwd::PasswdArgs),
+    Rekey(commands::rekey::RekeyArgs),
+    Verify(commands::verify::VerifyArgs),
+    Backup(commands::backup::BackupArgs),
+    Purge(commands::purge::PurgeArgs),
+    Unlock(commands::unlock::UnlockArgs),
+    Lock(commands::unlock::LockArgs),
+    #[command(hide = true)]
+    AgentServe(commands::unlock::AgentServeArgs),
     Completions(commands::completions::CompletionsArgs),
 }
 
@@ -183,6 +192,13 @@ fn dispatch(ctx: &mut Context, command: Command) -> Result<(), CliError> {
         Command::Import(args) => commands::import::run(ctx, &args),
         Command::Names(args) => commands::names::run(ctx, &args),
         Command::Passwd(args) => commands::passwd::run(ctx, &args),
+        Command::Rekey(args) => commands::rekey::run(ctx, &args),
+        Command::Verify(args) => commands::verify::run(ctx, &args),
+        Command::Backup(args) => commands::backup::run(ctx, &args),
+        Command::Purge(args) => commands::purge::run(ctx, &args),
+        Command::Unlock(args) => commands::unlock::run(ctx, &args),
+        Command::Lock(args) => commands::unlock::lock(ctx, &args),
+        Command::AgentServe(args) => commands::unlock::serve(ctx, &args),
         Command::Completions(args) => commands::completions::run(ctx, &args),
     }
 }

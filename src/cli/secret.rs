@@ -1,6 +1,6 @@
 //! Where passphrases and keys come from, in the order DESIGN fixes:
-//! `--identity FILE`, `--passphrase-file FILE`, `CANDOUR_PASSPHRASE`, then a no-echo
-//! prompt on the terminal. With no terminal and no other source the answer is a clear
+//! `--identity FILE`, `--passphrase-file FILE`, `CANDOUR_PASSPHRASE`, then the unlock
+//! agent if `candour unlock` started one, then a no-echo prompt on the terminal. With no terminal and no other source the answer is a clear
 //! error (exit 3), never a hang waiting on a pipe.
 
 use std::fs;
@@ -41,6 +41,16 @@ pub fn unlock(ctx: &mut Context, journal: &Journal) -> Result<JournalKey, CliErr
         ctx.ui.verbose("unlocking with CANDOUR_PASSPHRASE");
         return Ok(journal.unlock(&Unlock::Passphrase(passphrase.clone()))?);
     }
+    if let Some(identity) = super::agent::fetch(&ctx.env, journal.dir()) {
+        // The agent's key is checked against the journal like any identity; one that
+        // does not fit (a stale agent after a rekey) is ignored.
+        if let Ok(key) = journal.unlock(&Unlock::Identity(identity)) {
+            ctx.ui.verbose("unlocked by the agent (candour unlock)");
+            return Ok(key);
+        }
+        ctx.ui
+            .verbose("the agent holds a key that does not fit this journal; ignored");
+    }
     if !ctx.env.stdin_tty {
         return Err(CliError::NoUnlockSource);
     }
@@ -58,6 +68,21 @@ pub fn unlock(ctx: &mut Context, journal: &Journal) -> Result<JournalKey, CliErr
         }
     }
     Err(Error::Vault(VaultError::WrongPassphrase).into())
+}
+
+/// The passphrase given by `--passphrase-file` or `CANDOUR_PASSPHRASE`, if any (not
+/// when `--identity` is the unlock source).
+pub fn given_passphrase(ctx: &Context) -> Result<Option<SecretString>, CliError> {
+    if ctx.global.identity.is_some() {
+        return Ok(None);
+    }
+    if let Some(path) = &ctx.global.passphrase_file {
+        return Ok(Some(first_line(&read_secret_file(
+            path,
+            "passphrase file",
+        )?)));
+    }
+    Ok(ctx.env.passphrase.clone())
 }
 
 /// A new passphrase for `init`: `--passphrase-file`, `CANDOUR_PASSPHRASE`, or typed

@@ -11,6 +11,7 @@
 //! crash, and never by echoing what the damaged data contained.
 
 pub mod import;
+pub mod maintenance;
 mod query;
 pub mod records;
 pub mod tagging;
@@ -153,6 +154,24 @@ impl Journal {
     /// The underlying store (for maintenance commands).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Pins what this process reads to one consistent moment (see
+    /// [`Store::begin_snapshot`]), re-reading the public key as of that moment.
+    pub fn pin_snapshot(&mut self) -> Result<(), Error> {
+        self.store.begin_snapshot()?;
+        let recipient =
+            self.store
+                .read()
+                .meta(META_RECIPIENT)?
+                .ok_or_else(|| Error::Incomplete {
+                    dir: self.dir.clone(),
+                    what: "the public key",
+                })?;
+        self.recipient = std::str::from_utf8(&recipient)
+            .map_err(|_| VaultError::DamagedKey)?
+            .parse::<Recipient>()?;
+        Ok(())
     }
 
     /// Unlocks the journal key with a passphrase or the recovery key.

@@ -140,6 +140,23 @@ impl Record for SessionPayload {
     }
 }
 
+/// Checks that a stored action or session decrypts and parses; on failure, says which
+/// kind of record it was.
+pub(crate) fn check_record(
+    table: RecordTable,
+    key: &JournalKey,
+    row: &RecordRow,
+) -> Result<(), &'static str> {
+    match table {
+        RecordTable::Actions => open_record::<ActionPayload>(key, row)
+            .map(drop)
+            .map_err(|_| ActionPayload::WHAT),
+        RecordTable::Sessions => open_record::<SessionPayload>(key, row)
+            .map(drop)
+            .map_err(|_| SessionPayload::WHAT),
+    }
+}
+
 fn open_record<T: Record>(key: &JournalKey, row: &RecordRow) -> Result<T, Error> {
     let damaged = || Error::RecordDamaged {
         what: T::WHAT,

@@ -306,11 +306,37 @@ impl Store {
         }
     }
 
+    /// Starts a read transaction so that every later read sees the database as it is
+    /// now, even if another process commits meanwhile (a `rekey` replacing every
+    /// ciphertext and the key must not be seen half before and half after). Ends at the
+    /// next [`Store::write`] or when the store is dropped.
+    pub fn begin_snapshot(&self) -> Result<(), StoreError> {
+        if self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("BEGIN DEFERRED")
+                .map_err(|e| classify(e, &self.path))?;
+        }
+        // The snapshot is taken by the first read.
+        self.conn
+            .query_row("SELECT count(*) FROM meta", [], |_| Ok(()))
+            .map_err(|e| classify(e, &self.path))
+    }
+
+    fn end_snapshot(&self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("COMMIT")
+                .map_err(|e| classify(e, &self.path))?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` in one immediate transaction; commits if it returns `Ok`.
     pub fn write<T, E>(&mut self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
+        self.end_snapshot()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -331,6 +357,28 @@ impl Store {
             .query_map([], |row| row.get(0))?
             .collect::<Result<_, _>>()?;
         Ok(rows.into_iter().filter(|r| r != "ok").collect())
+    }
+
+    /// Writes a compacted, consistent copy of the database to `target` (which must not
+    /// exist) while other connections may keep writing.
+    pub fn vacuum_into(&self, target: &Path) -> Result<(), StoreError> {
+        let target_text = target.to_str().ok_or_else(|| StoreError::Io {
+            action: "cannot use the path",
+            path: target.to_owned(),
+            source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+        })?;
+        self.conn
+            .execute("VACUUM INTO ?1", [target_text])
+            .map(drop)
+            .map_err(|e| classify(e, &self.path))
+    }
+
+    /// Rebuilds the database file, dropping free pages (and with `secure_delete` on,
+    /// nothing deleted survives in them beforehand either).
+    pub fn vacuum(&self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("VACUUM")
+            .map_err(|e| classify(e, &self.path))
     }
 
     /// Moves everything in the WAL into the database file and truncates the WAL, so
@@ -590,6 +638,28 @@ impl Db<'_> {
             .optional()
             .map(|o| o.map(EntryId))
             .map_err(|e| self.fail(e))
+    }
+
+    /// The number of entries that happened before `cutoff` (unix seconds).
+    pub fn count_older_than(&self, cutoff: i64) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM entries WHERE occurred_at < ?1",
+                [cutoff],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Deletes every entry that happened before `cutoff` (their actions go with them).
+    pub fn delete_older_than(&self, cutoff: i64) -> Result<u64, StoreError> {
+        let n = self
+            .conn
+            .execute("DELETE FROM entries WHERE occurred_at < ?1", [cutoff])
+            .map_err(|e| self.fail(e))?;
+        Ok(n as u64)
     }
 
     /// The number of entries.

@@ -12,12 +12,14 @@
 mod support;
 
 mod add;
+mod agent;
 mod editor;
 mod errors;
 mod help;
 mod init;
 mod interop;
 mod list_show;
+mod maintenance;
 mod migrations;
 mod modify;
 mod passwd;

@@ -124,7 +124,11 @@ pub fn create(
     Ok(journal)
 }
 
-fn write_recovery_file(file: &Path, key: &JournalKey, ctx: &Context) -> Result<(), CliError> {
+pub(crate) fn write_recovery_file(
+    file: &Path,
+    key: &JournalKey,
+    ctx: &Context,
+) -> Result<(), CliError> {
     let fail = |source| CliError::WriteFile {
         what: "recovery key file",
         path: file.display().to_string(),

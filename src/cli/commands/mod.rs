@@ -4,6 +4,7 @@
 pub mod action;
 pub mod actions;
 pub mod add;
+pub mod backup;
 pub mod categories;
 pub mod classify;
 pub mod completions;
@@ -17,8 +18,10 @@ pub mod mark;
 pub mod names;
 pub mod passwd;
 pub mod prompts;
+pub mod purge;
 pub mod record;
 pub mod reflect;
+pub mod rekey;
 pub mod review;
 pub mod review_walk;
 pub mod session;
@@ -27,6 +30,8 @@ pub mod share;
 pub mod show;
 pub mod tag;
 pub mod tags;
+pub mod unlock;
+pub mod verify;
 
 use std::io::Read;
 
@@ -51,7 +56,10 @@ pub fn open_journal(ctx: &mut Context) -> Result<Journal, CliError> {
 
 /// Opens and unlocks the journal.
 pub fn open_unlocked(ctx: &mut Context) -> Result<(Journal, JournalKey), CliError> {
-    let journal = open_journal(ctx)?;
+    let mut journal = open_journal(ctx)?;
+    // Key and entries are read from one snapshot: a concurrent rekey is seen entirely
+    // or not at all.
+    journal.pin_snapshot()?;
     let key = super::secret::unlock(ctx, &journal)?;
     Ok((journal, key))
 }
