@@ -13,6 +13,7 @@ mod support;
 
 mod add;
 mod agent;
+mod bad_input;
 mod editor;
 mod errors;
 mod help;
