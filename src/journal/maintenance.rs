@@ -117,24 +117,25 @@ impl Journal {
         Ok(report)
     }
 
-    /// Replaces the journal key: every entry, action, session and the names list is
-    /// re-encrypted to a new key in one transaction, and the new key is wrapped with
-    /// `passphrase`. Returns the new key (its recovery key is to be shown once).
+    /// Replaces the journal key with `new` (from [`JournalKey::generate`]; save its
+    /// recovery key before calling, so a crash cannot lose it): every entry, action,
+    /// session and the names list is re-encrypted to it in one transaction, and it is
+    /// wrapped with `passphrase`.
     ///
     /// Refuses, changing nothing, if any item cannot be decrypted with the old key.
     pub fn rekey(
         &mut self,
         old: &JournalKey,
+        new: &JournalKey,
         passphrase: &SecretString,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<JournalKey, Error> {
+    ) -> Result<(), Error> {
         old.check_belongs_to(&self.recipient)?;
         let work_factor = self
             .store
             .read()
             .meta(META_WORK_FACTOR)?
             .and_then(|v| v.first().copied());
-        let new = JournalKey::generate();
         let wrapped = new.wrap(passphrase, work_factor)?;
         let recipient = new.recipient();
         let names = self.store.read().meta(META_NAMES)?;
@@ -193,7 +194,7 @@ impl Journal {
         self.recipient = recipient;
         // Old ciphertexts and the old wrapped key must not linger in the WAL.
         self.store.checkpoint()?;
-        Ok(new)
+        Ok(())
     }
 
     /// Writes a consistent copy of the journal into the new directory `dest` (created

@@ -14,6 +14,7 @@ mod support;
 mod add;
 mod agent;
 mod bad_input;
+mod crash;
 mod editor;
 mod errors;
 mod help;

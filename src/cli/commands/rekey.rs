@@ -11,6 +11,7 @@ use crate::cli::context::Context;
 use crate::cli::error::{CliError, usage};
 use crate::cli::secret;
 use crate::cli::ui::{HEADING, paint};
+use crate::vault::JournalKey;
 
 use super::init::write_recovery_file;
 use super::open_unlocked;
@@ -55,22 +56,25 @@ pub fn run(ctx: &mut Context, args: &RekeyArgs) -> Result<(), CliError> {
         (None, Some(same)) => same,
         (None, None) => secret::new_passphrase_for_change(ctx, None)?,
     };
+    let new = JournalKey::generate();
+    // The new recovery key is saved before anything changes: if candour is killed
+    // after the commit, the key that opens the journal is already on disk.
+    if let Some(file) = &args.recovery_key_file {
+        write_recovery_file(file, &new, ctx)?;
+    }
+    let written = args.recovery_key_file.clone();
     let total = journal.count()?;
     let bar = ctx.ui.progress(total, "re-encrypting");
-    let new = journal.rekey(&old, &passphrase, &mut |done| bar.set_position(done))?;
+    let result = journal.rekey(&old, &new, &passphrase, &mut |done| bar.set_position(done));
     bar.finish_and_clear();
+    if let Err(e) = result {
+        // Nothing changed: a recovery file for the unused key would only mislead.
+        if let Some(file) = &written {
+            let _ = std::fs::remove_file(file);
+        }
+        return Err(e.into());
+    }
     agent::stop(&ctx.env, journal.dir());
-    let written = match &args.recovery_key_file {
-        Some(file) => match write_recovery_file(file, &new, ctx) {
-            Ok(()) => Some(file.clone()),
-            Err(e) => {
-                ctx.ui
-                    .warn(format!("{e}; showing the new recovery key instead"));
-                None
-            }
-        },
-        None => None,
-    };
     let recovery = new.to_recovery_key();
     if ctx.ui.json {
         ctx.ui.json(&json!({

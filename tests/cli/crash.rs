@@ -1,0 +1,269 @@
+//! Crash safety: SIGKILL at random moments during an import, a rekey and a purge.
+//!
+//! After every kill the database must pass `PRAGMA integrity_check`, the operation must
+//! be all-or-nothing, and the journal must open with its key and every entry decrypt
+//! (`candour verify`). These tests take a minute or so, so they are `#[ignore]`d in the
+//! everyday `cargo test` and run by `tests/heavy.sh`, which `.ci/run` calls.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::support::TestEnv;
+
+const KILLS: usize = 20;
+const ENTRIES: usize = 2000;
+
+/// A jrnl export of `ENTRIES` entries, half of them from 2015.
+fn write_import_file(path: &Path) {
+    let mut entries = Vec::with_capacity(ENTRIES);
+    for i in 0..ENTRIES {
+        let year = if i % 2 == 0 { 2015 } else { 2026 };
+        entries.push(serde_json::json!({
+            "title": format!("Entry {i}."),
+            "body": format!("The family of patient {i} offered me a voucher; I said I would ask my manager. {}", "More detail. ".repeat(i % 7)),
+            "date": format!("{year}-01-{:02}", i % 28 + 1),
+            "time": "10:00",
+            "tags": [],
+            "starred": false,
+        }));
+    }
+    let file = serde_json::json!({ "tags": {}, "entries": entries });
+    std::fs::write(path, serde_json::to_vec(&file).unwrap()).unwrap();
+}
+
+fn count(env: &TestEnv) -> i64 {
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Runs `args`, kills it with SIGKILL after `after` (if still running); true if killed.
+fn run_and_kill(env: &TestEnv, args: &[&str], after: Duration) -> bool {
+    let mut child = env
+        .std_cmd(env!("CARGO_BIN_EXE_candour"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + after;
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let killed = child.try_wait().unwrap().is_none();
+    child.kill().ok(); // SIGKILL
+    child.wait().unwrap();
+    killed
+}
+
+fn timed(env: &TestEnv, args: &[&str]) -> Duration {
+    let start = Instant::now();
+    env.ok(args);
+    start.elapsed()
+}
+
+/// The journal is sound and every entry decrypts, with the passphrase.
+fn assert_sound(env: &TestEnv) {
+    env.assert_integrity();
+    env.read(&["verify"]);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+fn seed() -> u64 {
+    let seed = std::env::var("CANDOUR_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    println!("crash seed: {seed} (set CANDOUR_CRASH_SEED to repeat)");
+    seed
+}
+
+#[test]
+#[ignore = "heavy: run by tests/heavy.sh"]
+fn killing_an_import_leaves_all_or_nothing() {
+    let mut rng = fastrand::Rng::with_seed(seed());
+    let probe = TestEnv::new();
+    let file = probe.root().join("import.json");
+    write_import_file(&file);
+    let file = file.to_str().unwrap().to_owned();
+    let full = timed(&probe, &["import", "--format", "jrnl-json", &file]);
+    assert_eq!(count(&probe) as usize, ENTRIES);
+    let mut killed = 0;
+    for _ in 0..KILLS {
+        let env = TestEnv::new();
+        let after = full.mul_f64(rng.f64() * 1.1);
+        killed += usize::from(run_and_kill(
+            &env,
+            &["import", "--format", "jrnl-json", &file],
+            after,
+        ));
+        let n = count(&env) as usize;
+        assert!(n == 0 || n == ENTRIES, "a killed import left {n} entries");
+        assert_sound(&env);
+        // Importing again completes what was cut short, adding nothing twice.
+        env.ok(&["import", "--format", "jrnl-json", &file]);
+        assert_eq!(count(&env) as usize, ENTRIES);
+    }
+    println!("import: {killed} of {KILLS} runs killed mid-way, all sound");
+    assert!(
+        killed >= KILLS / 2,
+        "too few kills landed mid-import ({killed})"
+    );
+}
+
+#[test]
+#[ignore = "heavy: run by tests/heavy.sh"]
+fn killing_a_rekey_leaves_the_old_or_the_new_key() {
+    let mut rng = fastrand::Rng::with_seed(seed());
+    let template = TestEnv::new();
+    let file = template.root().join("import.json");
+    write_import_file(&file);
+    template.ok(&[
+        "import",
+        "--format",
+        "jrnl-json",
+        "--no-auto-tag",
+        file.to_str().unwrap(),
+    ]);
+    let old_blobs = template.blobs();
+    let probe = TestEnv::new();
+    std::fs::remove_dir_all(&probe.journal).unwrap();
+    copy_dir(&template.journal, &probe.journal);
+    let full = timed(
+        &probe,
+        &[
+            "rekey",
+            "--json",
+            "--passphrase-file",
+            probe.passphrase_file.to_str().unwrap(),
+        ],
+    );
+    let mut killed = 0;
+    for i in 0..KILLS {
+        let env = TestEnv::new();
+        std::fs::remove_dir_all(&env.journal).unwrap();
+        copy_dir(&template.journal, &env.journal);
+        std::fs::copy(&template.recovery_file, &env.recovery_file).unwrap();
+        let new_recovery = env.root().join(format!("new-recovery-{i}.txt"));
+        let after = full.mul_f64(rng.f64() * 1.1);
+        killed += usize::from(run_and_kill(
+            &env,
+            &[
+                "rekey",
+                "--recovery-key-file",
+                new_recovery.to_str().unwrap(),
+                "--passphrase-file",
+                env.passphrase_file.to_str().unwrap(),
+            ],
+            after,
+        ));
+        assert_sound(&env);
+        // Either nothing changed (the old recovery key opens it and the blobs are the
+        // old ones) or everything did (the new recovery key opens it).
+        let blobs = env.blobs();
+        let unchanged = blobs == old_blobs;
+        let old_key_opens = env
+            .run(
+                &["verify", "--identity", env.recovery_file.to_str().unwrap()],
+                None,
+            )
+            .status
+            .success();
+        if unchanged {
+            assert!(
+                old_key_opens,
+                "the old blobs no longer open with the old key"
+            );
+        } else {
+            assert!(
+                !old_key_opens,
+                "a mix: some blobs changed but the old key still opens"
+            );
+            assert!(
+                blobs.iter().zip(&old_blobs).all(|(a, b)| a.1 != b.1),
+                "only some blobs were re-encrypted"
+            );
+            env.ok(&["verify", "--identity", new_recovery.to_str().unwrap()]);
+        }
+    }
+    println!("rekey: {killed} of {KILLS} runs killed mid-way, all sound");
+    assert!(
+        killed >= KILLS / 2,
+        "too few kills landed mid-rekey ({killed})"
+    );
+}
+
+#[test]
+#[ignore = "heavy: run by tests/heavy.sh"]
+fn killing_a_purge_leaves_all_or_nothing() {
+    let mut rng = fastrand::Rng::with_seed(seed());
+    let template = TestEnv::new();
+    let file = template.root().join("import.json");
+    write_import_file(&file);
+    template.ok(&[
+        "import",
+        "--format",
+        "jrnl-json",
+        "--no-auto-tag",
+        file.to_str().unwrap(),
+    ]);
+    let probe = TestEnv::new();
+    std::fs::remove_dir_all(&probe.journal).unwrap();
+    copy_dir(&template.journal, &probe.journal);
+    let full = timed(&probe, &["purge", "--older-than", "3y", "--yes"]);
+    assert_eq!(count(&probe) as usize, ENTRIES / 2);
+    let mut killed = 0;
+    for _ in 0..KILLS {
+        let env = TestEnv::new();
+        std::fs::remove_dir_all(&env.journal).unwrap();
+        copy_dir(&template.journal, &env.journal);
+        let after = full.mul_f64(rng.f64() * 1.1);
+        killed += usize::from(run_and_kill(
+            &env,
+            &["purge", "--older-than", "3y", "--yes"],
+            after,
+        ));
+        let n = count(&env) as usize;
+        assert!(
+            n == ENTRIES || n == ENTRIES / 2,
+            "a killed purge left {n} entries"
+        );
+        assert_sound(&env);
+    }
+    println!("purge: {killed} of {KILLS} runs killed mid-way, all sound");
+}
+
+#[test]
+#[ignore = "heavy: run by tests/heavy.sh"]
+fn two_processes_adding_300_entries_each_lose_nothing() {
+    let env = TestEnv::new();
+    let writer = |who: &'static str| {
+        let mut cmd = env.std_cmd("sh");
+        cmd.arg("-c").arg(format!(
+            "i=0; while [ $i -lt 300 ]; do \"$0\" add \"{who} entry $i\" >/dev/null 2>>\"$1\" || exit 1; i=$((i+1)); done"
+        ));
+        cmd.arg(env!("CARGO_BIN_EXE_candour"));
+        cmd.arg(env.root().join(format!("{who}.err")));
+        cmd.spawn().unwrap()
+    };
+    let (mut a, mut b) = (writer("alpha"), writer("beta"));
+    assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+    for who in ["alpha", "beta"] {
+        let errors = std::fs::read_to_string(env.root().join(format!("{who}.err"))).unwrap();
+        assert!(!errors.contains("locked"), "{who}: {errors}");
+        assert!(!errors.contains("error"), "{who}: {errors}");
+    }
+    assert_eq!(count(&env), 600);
+    assert_sound(&env);
+}
