@@ -35,6 +35,9 @@ pub struct TestEnv {
     pub recovery_file: PathBuf,
     /// Extra environment for every command.
     extra_env: Vec<(String, String)>,
+    /// Every canary string seen in a command's arguments or input so far: after each
+    /// command, none may appear in the journal or the editor's temp area.
+    canaries: std::cell::RefCell<Vec<String>>,
 }
 
 impl TestEnv {
@@ -55,6 +58,7 @@ impl TestEnv {
             passphrase_file,
             recovery_file: secrets.join("recovery.txt"),
             extra_env: Vec::new(),
+            canaries: std::cell::RefCell::new(Vec::new()),
             tmp,
         }
     }
@@ -119,10 +123,33 @@ impl TestEnv {
 
     /// Runs with `args` and `stdin` (empty when `None`).
     pub fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
+        {
+            let mut canaries = self.canaries.borrow_mut();
+            for text in args
+                .iter()
+                .map(|a| (*a).to_owned())
+                .chain(stdin.map(|s| String::from_utf8_lossy(s).into_owned()))
+            {
+                for canary in find_canaries(&text) {
+                    if !canaries.contains(&canary) {
+                        canaries.push(canary);
+                    }
+                }
+            }
+        }
         let mut cmd = self.cmd();
         cmd.args(args);
         cmd.write_stdin(stdin.unwrap_or_default().to_vec());
-        cmd.output().expect("run candour")
+        let out = cmd.output().expect("run candour");
+        // The canary check after every command of the whole suite.
+        let canaries = self.canaries.borrow();
+        if !canaries.is_empty() {
+            let files = self.stored_files();
+            for canary in canaries.iter() {
+                assert_absent(&files, canary, args);
+            }
+        }
+        out
     }
 
     /// Runs and asserts success; returns stdout.
@@ -297,6 +324,43 @@ fn collect_files(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
+}
+
+/// Asserts `canary` (raw, lower, upper case, UTF-16) is in none of `files`.
+fn assert_absent(files: &[(PathBuf, Vec<u8>)], canary: &str, after: &[&str]) {
+    let needles: Vec<Vec<u8>> = vec![
+        canary.as_bytes().to_vec(),
+        canary.to_lowercase().into_bytes(),
+        canary.to_uppercase().into_bytes(),
+        canary.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+    ];
+    for (path, bytes) in files {
+        for needle in &needles {
+            assert!(
+                !contains(bytes, needle),
+                "plaintext canary {canary} found in {} after `candour {}`",
+                path.display(),
+                after.first().copied().unwrap_or("")
+            );
+        }
+    }
+}
+
+/// The canary strings (`CANARY-…`) in a text.
+fn find_canaries(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("CANARY") {
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(tail.len());
+        if end > "CANARY".len() + 2 {
+            found.push(tail[..end].to_owned());
+        }
+        rest = &tail["CANARY".len()..];
+    }
+    found
 }
 
 /// True when `needle` occurs in `haystack`.
