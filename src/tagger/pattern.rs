@@ -160,7 +160,25 @@ enum Node {
     Alt(Vec<Node>),
     Opt(Box<Node>),
     /// A macro's parsed body, shared by every pattern that uses it.
-    Shared(std::sync::Arc<Node>),
+    Shared(std::sync::Arc<SharedNode>),
+}
+
+/// A macro body with what the compiler asks of it worked out once, not per pattern.
+#[derive(Debug)]
+struct SharedNode {
+    node: Node,
+    anchors: Option<Vec<String>>,
+    empty: bool,
+}
+
+impl SharedNode {
+    fn new(node: Node) -> SharedNode {
+        SharedNode {
+            anchors: anchors(&node).map(|words| words.into_iter().map(str::to_owned).collect()),
+            empty: can_be_empty(&node),
+            node,
+        }
+    }
 }
 
 struct Parser<'a> {
@@ -339,12 +357,12 @@ impl Parser<'_> {
             .macros
             .get(name)
             .ok_or_else(|| PatternError::UnknownMacro(name.to_owned()))?;
-        let node = Node::Shared(std::sync::Arc::new(factor(Parser::parse(
+        let node = Node::Shared(std::sync::Arc::new(SharedNode::new(factor(Parser::parse(
             body,
             self.macros,
             self.cache,
             self.depth + 1,
-        )?)));
+        )?))));
         self.cache.insert(name.to_owned(), node.clone());
         Ok(node)
     }
@@ -433,7 +451,10 @@ fn anchors(node: &Node) -> Option<Vec<&str>> {
                 .map(|w| if COMMON.contains(w) { 40 } else { 1 })
                 .sum::<usize>()
         }),
-        Node::Shared(inner) => anchors(inner),
+        Node::Shared(inner) => inner
+            .anchors
+            .as_ref()
+            .map(|words| words.iter().map(String::as_str).collect()),
         Node::Prefix(_)
         | Node::Number
         | Node::Range(..)
@@ -623,7 +644,7 @@ impl Matcher {
                 let body = self.compile(inner, next, states)?;
                 push(states, State::Split(body, next))
             }
-            Node::Shared(inner) => self.compile(inner, next, states)?,
+            Node::Shared(inner) => self.compile(&inner.node, next, states)?,
         })
     }
 
@@ -938,7 +959,7 @@ fn can_be_empty(node: &Node) -> bool {
         Node::Gap(_) | Node::Opt(_) => true,
         Node::Seq(items) => items.iter().all(can_be_empty),
         Node::Alt(options) => options.iter().any(can_be_empty),
-        Node::Shared(inner) => can_be_empty(inner),
+        Node::Shared(inner) => inner.empty,
     }
 }
 
