@@ -20,6 +20,7 @@ use crate::journal::records::{Action, Session};
 use crate::model::{Audience, CategoryId, DilemmaRecord, EntryId, Route, ShareLevel, Status};
 use crate::prompts::{self, Prompts};
 use crate::redact::Redactor;
+use rayon::prelude::*;
 use crate::review;
 use crate::taxonomy::Taxonomy;
 
@@ -197,8 +198,9 @@ pub fn build(input: &Input<'_>) -> Summary {
         due: a.payload.due,
         done: !a.is_open(),
     };
+    // Redaction is most of the work for a long summary: entries are built on all cores.
     let entries: Vec<SummaryEntry> = shared
-        .iter()
+        .par_iter()
         .map(|e| {
             let p = &e.payload;
             let categories = p
