@@ -447,8 +447,12 @@ pub struct Taxonomy {
     pub negations: PatternGroup,
     /// Guards for every category.
     pub guards: PatternGroup,
-    /// Every pattern above, compiled together.
-    pub matcher: Matcher,
+    /// Every pattern above, compiled together (on first use for the built-in taxonomy,
+    /// which a unit test validates, so commands that only need names and prompts do not
+    /// pay for compiling cues).
+    matcher: OnceLock<Matcher>,
+    /// The patterns still to compile, with their macros, when compiling is deferred.
+    deferred: Option<(HashMap<String, String>, Vec<((u32, u32), String)>)>,
 }
 
 impl Taxonomy {
@@ -462,7 +466,22 @@ impl Taxonomy {
             // The embedded file is validated by a unit test; failing here means the
             // binary was built from a broken tree, which no user input can cause.
             #[allow(clippy::expect_used)]
-            Taxonomy::parse(DEFAULT_TOML, "built-in").expect("the built-in taxonomy is valid")
+            let spec: TaxonomySpec =
+                toml::from_str(DEFAULT_TOML).expect("the built-in taxonomy is valid");
+            Taxonomy::compile_with(spec, "built-in", false).expect("the built-in taxonomy is valid")
+        })
+    }
+
+    /// Every pattern, compiled together.
+    pub fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| {
+            let (macros, patterns) = self.deferred.clone().unwrap_or_default();
+            let mut matcher = Matcher::new(macros);
+            for (owner, source) in &patterns {
+                // Deferred only for the built-in file, whose patterns a unit test compiles.
+                let _ = matcher.add(*owner, source);
+            }
+            matcher
         })
     }
 
@@ -486,6 +505,16 @@ impl Taxonomy {
 
     /// Validates and compiles a parsed specification.
     pub fn compile(spec: TaxonomySpec, origin: &str) -> Result<Taxonomy, TaxonomyError> {
+        Taxonomy::compile_with(spec, origin, true)
+    }
+
+    /// As [`Taxonomy::compile`]; with `eager` false the patterns are only checked for
+    /// their structure here and compiled on first use.
+    fn compile_with(
+        spec: TaxonomySpec,
+        origin: &str,
+        eager: bool,
+    ) -> Result<Taxonomy, TaxonomyError> {
         let o = || origin.to_owned();
         if spec.version != 1 {
             return Err(TaxonomyError::Invalid {
@@ -508,8 +537,9 @@ impl Taxonomy {
         let macros: HashMap<String, String> = spec.macros.clone().into_iter().collect();
         let mut compiler = Compiler {
             origin,
-            matcher: Matcher::new(macros),
+            matcher: Matcher::new(macros.clone()),
             next_group: 0,
+            deferred: (!eager).then(Vec::new),
         };
         let mut seen = HashSet::new();
         let mut categories = Vec::with_capacity(spec.categories.len());
@@ -650,7 +680,11 @@ impl Taxonomy {
             guards,
             categories,
             modifiers,
-            matcher: compiler.matcher,
+            matcher: match &compiler.deferred {
+                Some(_) => OnceLock::new(),
+                None => OnceLock::from(compiler.matcher),
+            },
+            deferred: compiler.deferred.map(|patterns| (macros, patterns)),
             spec,
         })
     }
@@ -687,6 +721,8 @@ struct Compiler<'a> {
     origin: &'a str,
     matcher: Matcher,
     next_group: u32,
+    /// When compiling is deferred: the patterns, in order, to compile later.
+    deferred: Option<Vec<((u32, u32), String)>>,
 }
 
 impl Compiler<'_> {
@@ -711,6 +747,14 @@ impl Compiler<'_> {
                 });
             }
             let index = u32::try_from(index).unwrap_or(u32::MAX);
+            if let Some(deferred) = &mut self.deferred {
+                deferred.push(((id, index), cue.pattern.clone()));
+                items.push(Cue {
+                    source: cue.pattern.clone(),
+                    weight,
+                });
+                continue;
+            }
             self.matcher
                 .add((id, index), &cue.pattern)
                 .map_err(|e| match e {
@@ -748,5 +792,31 @@ impl Compiler<'_> {
             })
             .collect();
         self.group(owner, &cues, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_taxonomy_compiles_every_pattern_eagerly() {
+        // builtin() defers compiling; this is the check that lets it.
+        let taxonomy = Taxonomy::parse(DEFAULT_TOML, "built-in").expect("valid");
+        assert_eq!(taxonomy.categories.len(), 15);
+        let lazy = Taxonomy::builtin();
+        assert_eq!(lazy.matcher().len(), taxonomy.matcher().len());
+        assert!(taxonomy.matcher().len() > 500);
+    }
+
+    #[test]
+    fn a_broken_pattern_is_named_at_load() {
+        let text = DEFAULT_TOML.replacen(
+            "weight = 0.9 }",
+            "weight = 0.9 }, { pattern = \"(open\" }",
+            1,
+        );
+        let error = Taxonomy::parse(&text, "test").unwrap_err().to_string();
+        assert!(error.contains("(open"), "{error}");
     }
 }

@@ -20,9 +20,9 @@ use crate::journal::records::{Action, Session};
 use crate::model::{Audience, CategoryId, DilemmaRecord, EntryId, Route, ShareLevel, Status};
 use crate::prompts::{self, Prompts};
 use crate::redact::Redactor;
-use rayon::prelude::*;
 use crate::review;
 use crate::taxonomy::Taxonomy;
+use rayon::prelude::*;
 
 /// Which document to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]

@@ -196,7 +196,7 @@ impl<'t, 'n> Analysis<'t, 'n> {
     fn new(taxonomy: &'t Taxonomy, norm: &'n Normalised<'n>) -> Analysis<'t, 'n> {
         let tokens = pattern::tokenize(&norm.text, |at| norm.sentence_of(at));
         let mut hits: HashMap<u32, Vec<(usize, usize, usize)>> = HashMap::new();
-        for hit in taxonomy.matcher.run(&tokens) {
+        for hit in taxonomy.matcher().run(&tokens) {
             let (group, index) = hit.owner;
             let span = (
                 tokens[hit.tokens.start].start,
