@@ -24,8 +24,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
+use candour::journal::tagging::retag;
 use candour::journal::{InitOptions, Journal};
-use candour::model::Payload;
+use candour::model::{Payload, Reflection, ReflectionSection, ReflectiveModel, Status};
+use candour::taxonomy::Taxonomy;
 use chrono::{DateTime, Duration as ChronoDuration, FixedOffset, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -94,6 +96,8 @@ struct Options {
     runs: usize,
     binary: PathBuf,
     default_kdf: bool,
+    /// jrnl 4.6's executable, for the side-by-side figures.
+    jrnl: Option<PathBuf>,
 }
 
 fn parse_options() -> Result<Options> {
@@ -101,6 +105,7 @@ fn parse_options() -> Result<Options> {
     let mut runs = 15;
     let mut binary = default_binary();
     let mut default_kdf = true;
+    let mut jrnl = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -111,9 +116,10 @@ fn parse_options() -> Result<Options> {
             "--runs" => runs = args.next().context("--runs needs a value")?.parse()?,
             "--binary" => binary = args.next().context("--binary needs a value")?.into(),
             "--fast-kdf" => default_kdf = false,
+            "--jrnl" => jrnl = Some(args.next().context("--jrnl needs a path")?.into()),
             "-h" | "--help" => {
                 println!(
-                    "usage: bench [--sizes 10000,100000] [--runs 15] [--binary PATH] [--fast-kdf]"
+                    "usage: bench [--sizes 10000,100000] [--runs 15] [--binary PATH] [--fast-kdf] [--jrnl PATH/bin/jrnl]"
                 );
                 std::process::exit(0);
             }
@@ -131,6 +137,7 @@ fn parse_options() -> Result<Options> {
         runs,
         binary,
         default_kdf,
+        jrnl,
     })
 }
 
@@ -143,8 +150,18 @@ fn default_binary() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Builds a journal of `size` entries spread over five years, through the library.
-fn build_journal(dir: &Path, size: usize, default_kdf: bool) -> Result<(Duration, PathBuf)> {
+/// An entry's date and text, for building the jrnl journal.
+type Plain = (DateTime<FixedOffset>, String);
+
+/// Builds a journal of `size` entries spread over five years, through the library: each
+/// entry auto-tagged by the real tagger, with a status history, and one in five with a
+/// Rolfe reflection. Returns the build time, the identity file and (for jrnl) every
+/// entry's date and text.
+fn build_journal(
+    dir: &Path,
+    size: usize,
+    default_kdf: bool,
+) -> Result<(Duration, PathBuf, Vec<Plain>)> {
     let started = Instant::now();
     let now = Utc::now();
     let passphrase = SecretString::from(PASSPHRASE.to_owned());
@@ -159,17 +176,56 @@ fn build_journal(dir: &Path, size: usize, default_kdf: bool) -> Result<(Duration
     let offset = FixedOffset::east_opt(0).context("UTC offset")?;
     let span = 5 * 365 * 24 * 3600;
     let mut batch = Vec::with_capacity(10_000);
+    let mut plain = Vec::with_capacity(size);
+    let taxonomy = Taxonomy::builtin();
     for i in 0..size {
         let back = ChronoDuration::seconds(rng.i64(0..span));
         let at: DateTime<FixedOffset> = (now - back).with_timezone(&offset);
         let at = at - ChronoDuration::nanoseconds(i64::from(at.timestamp_subsec_nanos()));
-        batch.push(Payload::new(synthetic_text(&mut rng), at, now));
+        let text = synthetic_text(&mut rng);
+        plain.push((at, text.clone()));
+        let mut payload = Payload::new(text, at, now);
+        retag(&mut payload, taxonomy, true);
+        let steps = [Status::ToDiscuss, Status::Discussed, Status::Resolved];
+        for status in steps.iter().take(rng.usize(0..=3)) {
+            payload.set_status(*status, now, None, None);
+        }
+        if rng.usize(..5) == 0 {
+            let section = |id: &str, heading: &str, text: &str| ReflectionSection {
+                id: id.to_owned(),
+                heading: heading.to_owned(),
+                text: text.to_owned(),
+                shared: true,
+            };
+            payload.reflection = Some(Reflection {
+                model: ReflectiveModel::Rolfe,
+                sections: vec![
+                    section(
+                        "what",
+                        "What?",
+                        "He asked to keep in touch after the transfer.",
+                    ),
+                    section(
+                        "so-what",
+                        "So what?",
+                        "It would blur the line between care and friendship.",
+                    ),
+                    section(
+                        "now-what",
+                        "Now what?",
+                        "Thank him, decline, and tell the ward manager.",
+                    ),
+                ],
+                updated_at: now,
+            });
+        }
+        batch.push(payload);
         if batch.len() == 10_000 || i + 1 == size {
             journal.add_batch(&batch, now)?;
             batch.clear();
         }
     }
-    Ok((started.elapsed(), identity))
+    Ok((started.elapsed(), identity, plain))
 }
 
 struct Measurement {
@@ -243,6 +299,141 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn print_row(m: &Measurement) {
+    let rss = m
+        .peak_rss_kib
+        .map_or("n/a".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0));
+    println!(
+        "| `{}` | {} | {} | {} | {} |",
+        m.name,
+        ms(m.median),
+        ms(m.min),
+        ms(m.max),
+        rss
+    );
+}
+
+/// Times a command that changes the journal on a fresh copy each run (copying is not
+/// timed): `prepare` makes the copy and returns the journal to run against.
+fn measure_fresh(
+    name: &str,
+    opts: &Options,
+    runs: usize,
+    prepare: &mut dyn FnMut(usize) -> Result<PathBuf>,
+    args: &[&str],
+) -> Result<Measurement> {
+    let mut samples = Vec::with_capacity(runs);
+    let mut peak = None;
+    for run in 0..runs {
+        let journal = prepare(run)?;
+        let m = measure(name, opts, &journal, args, 1)?;
+        samples.push(m.median);
+        peak = m.peak_rss_kib.max(peak);
+    }
+    let sorted = {
+        let mut s = samples.clone();
+        s.sort();
+        s
+    };
+    Ok(Measurement {
+        name: name.to_owned(),
+        median: median(samples),
+        min: sorted[0],
+        max: sorted[sorted.len() - 1],
+        peak_rss_kib: peak,
+    })
+}
+
+fn copy_journal(from: &Path, to: &Path) -> Result<()> {
+    if to.exists() {
+        std::fs::remove_dir_all(to)?;
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+    }
+    Ok(())
+}
+
+/// jrnl 4.6 with an encrypted journal of the same entries, in its own HOME.
+struct Jrnl {
+    program: PathBuf,
+    home: PathBuf,
+}
+
+impl Jrnl {
+    fn setup(
+        program: &Path,
+        scratch: &Path,
+        entries: &[(DateTime<FixedOffset>, String)],
+    ) -> Result<Jrnl> {
+        let home = scratch.join("jrnl-home");
+        std::fs::create_dir_all(&home)?;
+        let list: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|(at, text)| {
+                serde_json::json!({ "date": at.format("%Y-%m-%d %H:%M").to_string(), "text": text })
+            })
+            .collect();
+        let file = scratch.join("jrnl-entries.json");
+        std::fs::write(&file, serde_json::to_vec(&list)?)?;
+        let python = program.with_file_name("python");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jrnl_journal.py");
+        let status = Command::new(&python)
+            .arg(&script)
+            .arg(&file)
+            .arg(&home)
+            .arg(PASSPHRASE)
+            .env("HOME", &home)
+            .env(
+                "PYTHON_KEYRING_BACKEND",
+                "keyrings.alt.file.PlaintextKeyring",
+            )
+            .status()
+            .with_context(|| format!("running {}", python.display()))?;
+        if !status.success() {
+            bail!("building the jrnl journal failed");
+        }
+        Ok(Jrnl {
+            program: program.to_owned(),
+            home,
+        })
+    }
+
+    fn measure(&self, name: &str, args: &[&str], runs: usize) -> Result<Duration> {
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            let out = Command::new(&self.program)
+                .args(args)
+                .env("HOME", &self.home)
+                .env(
+                    "PYTHON_KEYRING_BACKEND",
+                    "keyrings.alt.file.PlaintextKeyring",
+                )
+                .env("NO_COLOR", "1")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .output()?;
+            samples.push(started.elapsed());
+            if !out.status.success() {
+                bail!(
+                    "jrnl {name} failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+        Ok(median(samples))
+    }
+}
+
 fn main() -> Result<()> {
     let opts = parse_options()?;
     let scratch = tempfile::tempdir()?;
@@ -258,18 +449,42 @@ fn main() -> Result<()> {
     );
     for &size in &opts.sizes {
         let journal = scratch.path().join(format!("journal-{size}"));
-        let (built, identity) = build_journal(&journal, size, opts.default_kdf)?;
+        let (built, identity, plain) = build_journal(&journal, size, opts.default_kdf)?;
         let id = identity.to_str().context("utf-8 path")?.to_owned();
         let db_size = std::fs::metadata(journal.join("journal.db"))?.len();
         println!();
         println!(
-            "## {size} entries (built in {:.1} s through Journal::add_batch; database {:.1} MiB)",
+            "## {size} entries (built in {:.1} s through Journal::add_batch with auto-tagging; database {:.1} MiB)",
             built.as_secs_f64(),
             db_size as f64 / 1_048_576.0
         );
         println!();
         let mid = (size / 2).to_string();
         let runs = opts.runs;
+        let few = runs.min(5);
+        // The export every import run reads: the whole journal, unredacted.
+        let export_file = scratch.path().join(format!("export-{size}.json"));
+        let out = Command::new(&opts.binary)
+            .args([
+                "export",
+                "--all",
+                "--format",
+                "json",
+                "--no-redact",
+                "--identity",
+                &id,
+                "--output",
+            ])
+            .arg(&export_file)
+            .env("CANDOUR_HOME", &journal)
+            .output()?;
+        if !out.status.success() {
+            bail!(
+                "export for import failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let export_path = export_file.to_str().context("utf-8 path")?.to_owned();
         let scenarios: Vec<(&str, Vec<&str>, usize)> = vec![
             (
                 "add",
@@ -287,9 +502,44 @@ fn main() -> Result<()> {
             (
                 "list --contains",
                 vec!["list", "--contains", "kaleidoscope", "--identity", &id],
-                runs.min(7),
+                few,
             ),
-            ("show", vec!["show", &mid, "--identity", &id], runs),
+            (
+                "list --category",
+                vec!["list", "--category", "gifts-hospitality", "--identity", &id],
+                few,
+            ),
+            ("review", vec!["review", "--identity", &id], few),
+            (
+                "review --since \"30 days ago\"",
+                vec!["review", "--since", "30 days ago", "--identity", &id],
+                runs,
+            ),
+            (
+                "prompts ID --for supervision",
+                vec!["prompts", &mid, "--for", "supervision", "--identity", &id],
+                runs,
+            ),
+            ("show ID", vec!["show", &mid, "--identity", &id], runs),
+            (
+                "export --all --format md",
+                vec!["export", "--all", "--format", "md", "--identity", &id],
+                few,
+            ),
+            (
+                "export --all --format json",
+                vec![
+                    "export",
+                    "--all",
+                    "--format",
+                    "json",
+                    "--no-redact",
+                    "--identity",
+                    &id,
+                ],
+                few,
+            ),
+            ("verify", vec!["verify", "--identity", &id], few),
             (
                 "unlock: --identity (list -n 1)",
                 vec!["list", "-n", "1", "--identity", &id],
@@ -298,24 +548,113 @@ fn main() -> Result<()> {
             (
                 "unlock: passphrase, scrypt (list -n 1)",
                 vec!["list", "-n", "1", "--passphrase-file", &pass],
-                runs.min(5),
+                few.min(3),
             ),
         ];
         println!("| command | median ms | min ms | max ms | peak RSS MiB |");
         println!("|---|---:|---:|---:|---:|");
+        let mut figures: Vec<(String, Duration)> = Vec::new();
         for (name, args, n) in scenarios {
             let m = measure(name, &opts, &journal, &args, n)?;
-            let rss = m
-                .peak_rss_kib
-                .map_or("n/a".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0));
-            println!(
-                "| `{}` | {} | {} | {} | {} |",
-                m.name,
-                ms(m.median),
-                ms(m.min),
-                ms(m.max),
-                rss
-            );
+            print_row(&m);
+            figures.push((name.to_owned(), m.median));
+        }
+        // Import of the whole export into a fresh journal.
+        let fresh = scratch.path().join(format!("fresh-{size}"));
+        let template = scratch.path().join(format!("empty-{size}"));
+        {
+            let passphrase = SecretString::from(PASSPHRASE.to_owned());
+            Journal::init(
+                &template,
+                &passphrase,
+                InitOptions {
+                    work_factor: Some(10),
+                },
+                Utc::now(),
+            )?;
+        }
+        let import = measure_fresh(
+            "import (the whole export, into an empty journal)",
+            &opts,
+            few.min(3),
+            &mut |_| {
+                copy_journal(&template, &fresh)?;
+                Ok(fresh.clone())
+            },
+            &["import", &export_path],
+        )?;
+        print_row(&import);
+        figures.push(("import".to_owned(), import.median));
+        // Rekey of the whole journal, on a copy each time (with --identity, so the only
+        // scrypt is wrapping the new key, once).
+        let copy = scratch.path().join(format!("copy-{size}"));
+        let rekey = measure_fresh(
+            "rekey (incl. one scrypt wrap of the new key)",
+            &opts,
+            few.min(3),
+            &mut |_| {
+                copy_journal(&journal, &copy)?;
+                Ok(copy.clone())
+            },
+            &[
+                "rekey",
+                "--json",
+                "--identity",
+                &id,
+                "--new-passphrase-file",
+                &pass,
+            ],
+        )?;
+        print_row(&rekey);
+        figures.push(("rekey".to_owned(), rekey.median));
+
+        if size == 10_000
+            && let Some(jrnl_program) = &opts.jrnl
+        {
+            println!();
+            println!("### The same {size} entries in jrnl 4.6 (encrypted journal)");
+            println!();
+            let jrnl = Jrnl::setup(jrnl_program, scratch.path(), &plain)?;
+            let pairs: Vec<(&str, &str, Vec<&str>)> = vec![
+                (
+                    "add",
+                    "add",
+                    vec!["A relative offered me a voucher after the visit. I declined."],
+                ),
+                ("list -n 5", "last five", vec!["-n", "5"]),
+                (
+                    "list --contains",
+                    "text search",
+                    vec!["-contains", "kaleidoscope"],
+                ),
+                (
+                    "export --all --format json",
+                    "JSON export",
+                    vec!["--format", "json"],
+                ),
+                (
+                    "export --all --format md",
+                    "Markdown export",
+                    vec!["--format", "markdown"],
+                ),
+            ];
+            println!("| task | candour ms | jrnl ms | candour / jrnl | jrnl is slower by |");
+            println!("|---|---:|---:|---:|---:|");
+            for (ours, label, args) in pairs {
+                let theirs = jrnl.measure(label, &args, few.min(3))?;
+                let mine = figures
+                    .iter()
+                    .find(|(n, _)| n == ours)
+                    .map(|(_, d)| *d)
+                    .context("candour figure")?;
+                println!(
+                    "| {label} (`{ours}`) | {} | {} | {:.4} | {:.0}× |",
+                    ms(mine),
+                    ms(theirs),
+                    mine.as_secs_f64() / theirs.as_secs_f64(),
+                    theirs.as_secs_f64() / mine.as_secs_f64()
+                );
+            }
         }
     }
     Ok(())

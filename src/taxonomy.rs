@@ -428,6 +428,9 @@ pub struct Modifier {
     pub guards: PatternGroup,
 }
 
+/// Patterns whose compiling is deferred: the macros, and (owner, source) in order.
+type Deferred = (HashMap<String, String>, Vec<((u32, u32), String)>);
+
 /// A loaded taxonomy.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
@@ -452,7 +455,7 @@ pub struct Taxonomy {
     /// pay for compiling cues).
     matcher: OnceLock<Matcher>,
     /// The patterns still to compile, with their macros, when compiling is deferred.
-    deferred: Option<(HashMap<String, String>, Vec<((u32, u32), String)>)>,
+    deferred: Option<Deferred>,
 }
 
 impl Taxonomy {

@@ -159,8 +159,12 @@ pub fn main() -> ExitCode {
     };
     let json = cli.global.json;
     let env = EnvSnapshot::capture();
-    let result =
-        Context::new(cli.global.clone(), env).and_then(|mut ctx| dispatch(&mut ctx, cli.command));
+    let result = Context::new(cli.global.clone(), env).and_then(|mut ctx| {
+        dispatch(&mut ctx, cli.command)?;
+        // Only after success: a failed command must leave the journal as it was.
+        commands::keep_file_keys(&ctx);
+        Ok(())
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => ExitCode::from(error::report(&e, json)),

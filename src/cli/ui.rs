@@ -117,8 +117,10 @@ impl Ui {
         }
         let bar = indicatif::ProgressBar::new(total);
         let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})")
-            .map(|s| s.progress_chars("=> "))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            .map_or_else(
+                |_| indicatif::ProgressStyle::default_bar(),
+                |s| s.progress_chars("=> "),
+            );
         bar.set_style(style);
         bar.set_message(message);
         bar

@@ -187,11 +187,14 @@ impl Journal {
                 })?;
                 db.set_meta(META_NAMES, &ciphertext)?;
             }
+            // Cached file keys belong to the old ciphertexts and the old key.
+            db.delete_meta(super::META_FILE_KEYS)?;
             db.set_meta(META_RECIPIENT, recipient.to_string().as_bytes())?;
             db.set_meta(META_WRAPPED_KEY, &wrapped)?;
             Ok::<_, Error>(())
         })?;
         self.recipient = recipient;
+        crate::vault::file_keys::clear();
         // Old ciphertexts and the old wrapped key must not linger in the WAL.
         self.store.checkpoint()?;
         Ok(())

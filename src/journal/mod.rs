@@ -28,7 +28,7 @@ use crate::error::Error;
 use crate::model::{EntryId, PAYLOAD_VERSION, Payload};
 use crate::paths;
 use crate::store::{EntryRow, Store, StoreError};
-use crate::vault::{JournalKey, Recipient, Unlock, VaultError};
+use crate::vault::{JournalKey, Recipient, Unlock, VaultError, file_keys};
 
 /// The largest entry text accepted, in bytes. A reflection is a few hundred words; a
 /// megabyte is a book chapter, and anything bigger is almost certainly a wrong file
@@ -39,6 +39,12 @@ const META_RECIPIENT: &str = "recipient";
 const META_WRAPPED_KEY: &str = "wrapped_key";
 const META_CREATED_AT: &str = "created_at";
 const META_WORK_FACTOR: &str = "kdf_work_factor";
+/// The file-key cache (see `vault::file_keys`), an age file encrypted to the journal key.
+const META_FILE_KEYS: &str = "file_keys";
+/// Learned file keys are saved when there are at least this many new ones, or when they
+/// are a quarter of the cache (so small journals are cached too, and a single `show` on
+/// a large journal does not rewrite the whole cache).
+const FILE_KEYS_SAVE_AFTER: usize = 256;
 const META_NAMES: &str = "names";
 
 /// An open journal.
@@ -154,6 +160,33 @@ impl Journal {
     /// The underlying store (for maintenance commands).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Loads the file-key cache so entries read before decrypt faster. A missing or
+    /// damaged cache is simply empty: it is rebuilt as entries are read.
+    pub fn load_file_keys(&self, key: &JournalKey) {
+        file_keys::clear();
+        if let Ok(Some(blob)) = self.store.read().meta(META_FILE_KEYS)
+            && let Ok(records) = key.open(&blob)
+        {
+            key.load_file_keys(&records);
+        }
+    }
+
+    /// Saves newly learned file keys, if enough to be worth rewriting the cache.
+    pub fn save_file_keys(&mut self) -> Result<(), Error> {
+        let learned = file_keys::learned();
+        if learned == 0 || file_keys::owner() != self.recipient.to_string() {
+            return Ok(());
+        }
+        if learned < FILE_KEYS_SAVE_AFTER && learned * 4 < file_keys::len() {
+            return Ok(());
+        }
+        let records = file_keys::serialise();
+        let sealed = self.recipient.seal(&records)?;
+        self.store
+            .write(|db| db.set_meta(META_FILE_KEYS, &sealed))?;
+        Ok(())
     }
 
     /// Pins what this process reads to one consistent moment (see

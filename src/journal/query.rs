@@ -117,7 +117,7 @@ pub(super) fn scan(
                 Ok(entry) if query.matches(&entry, needle.as_deref()) => batch.push(entry),
                 Ok(_) => {}
                 Err(e @ (Error::EntryDamaged { id } | Error::EntryTooNew { id, .. })) => {
-                    damaged(id, e)
+                    damaged(id, e);
                 }
                 Err(other) => return Err(other),
             }

@@ -423,6 +423,14 @@ impl Db<'_> {
             .map_err(|e| self.fail(e))
     }
 
+    /// Removes a meta value (no error if absent).
+    pub fn delete_meta(&self, key: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = ?1", [key])
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
     /// Inserts an entry and returns its id.
     pub fn insert_entry(
         &self,

@@ -19,6 +19,9 @@
 //! ## What this module never does
 //! Print, log or put into an error any key, passphrase or plaintext.
 
+pub mod file_keys;
+
+use std::cell::Cell;
 use std::io::{Read, Write};
 use std::iter;
 use std::str::FromStr;
@@ -132,9 +135,28 @@ pub fn seal_to<'a>(
     Ok(out)
 }
 
+/// Decrypts an age file with one identity.
+fn decrypt_with(
+    ciphertext: &[u8],
+    identity: &dyn age::Identity,
+) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    let decryptor =
+        age::Decryptor::new_buffered(ciphertext).map_err(|_| VaultError::DamagedCiphertext)?;
+    let mut reader = decryptor
+        .decrypt(iter::once(identity))
+        .map_err(|_| VaultError::DamagedCiphertext)?;
+    let mut plaintext = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
+    reader
+        .read_to_end(&mut plaintext)
+        .map_err(|_| VaultError::DamagedCiphertext)?;
+    Ok(plaintext)
+}
+
 /// The secret journal key. Zeroised on drop (by `age`'s `StaticSecret`).
 pub struct JournalKey {
     identity: age::x25519::Identity,
+    /// The public half as text: names this key's entries in the file-key cache.
+    public: String,
 }
 
 impl std::fmt::Debug for JournalKey {
@@ -144,11 +166,19 @@ impl std::fmt::Debug for JournalKey {
 }
 
 impl JournalKey {
+    fn from_identity(identity: age::x25519::Identity) -> JournalKey {
+        let public = identity.to_public().to_string();
+        JournalKey { identity, public }
+    }
+
+    /// Loads persisted file-key cache records for entries of this key.
+    pub fn load_file_keys(&self, records: &[u8]) {
+        file_keys::load(&self.public, records);
+    }
+
     /// A fresh random key.
     pub fn generate() -> JournalKey {
-        JournalKey {
-            identity: age::x25519::Identity::generate(),
-        }
+        JournalKey::from_identity(age::x25519::Identity::generate())
     }
 
     /// The public half.
@@ -181,7 +211,7 @@ impl JournalKey {
             .ok_or(VaultError::BadIdentity)?;
         let identity =
             age::x25519::Identity::from_str(line).map_err(|_| VaultError::BadIdentity)?;
-        Ok(JournalKey { identity })
+        Ok(JournalKey::from_identity(identity))
     }
 
     /// Encrypts the key with a passphrase (age scrypt). `work_factor` is log2 of scrypt's
@@ -226,20 +256,26 @@ impl JournalKey {
             .map_err(|_| VaultError::DamagedKey)?;
         let identity =
             age::x25519::Identity::from_str(text.trim()).map_err(|_| VaultError::DamagedKey)?;
-        Ok(JournalKey { identity })
+        Ok(JournalKey::from_identity(identity))
     }
 
-    /// Decrypts one entry's age file.
+    /// Decrypts one entry's age file, using (and filling) the file-key cache.
     pub fn open(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
-        let decryptor =
-            age::Decryptor::new_buffered(ciphertext).map_err(|_| VaultError::DamagedCiphertext)?;
-        let mut reader = decryptor
-            .decrypt(iter::once(&self.identity as &dyn age::Identity))
-            .map_err(|_| VaultError::DamagedCiphertext)?;
-        let mut plaintext = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
-        reader
-            .read_to_end(&mut plaintext)
-            .map_err(|_| VaultError::DamagedCiphertext)?;
+        let share = file_keys::share_of(ciphertext);
+        if let Some(known) = share.as_ref().and_then(|s| file_keys::get(&self.public, s)) {
+            // A wrong cached key fails age's authentication; then decrypt as usual.
+            if let Ok(plaintext) = decrypt_with(ciphertext, &file_keys::Cached(known)) {
+                return Ok(plaintext);
+            }
+        }
+        let capturing = file_keys::Capturing {
+            inner: &self.identity,
+            seen: Cell::new(None),
+        };
+        let plaintext = decrypt_with(ciphertext, &capturing)?;
+        if let (Some(share), Some(key)) = (share, capturing.seen.take()) {
+            file_keys::learn(&self.public, share, key);
+        }
         Ok(plaintext)
     }
 

@@ -4,6 +4,7 @@
 //! be all-or-nothing, and the journal must open with its key and every entry decrypt
 //! (`candour verify`). These tests take a minute or so, so they are `#[ignore]`d in the
 //! everyday `cargo test` and run by `tests/heavy.sh`, which `.ci/run` calls.
+#![allow(clippy::print_stdout)] // the seeds and kill counts are the report
 
 use std::path::Path;
 use std::process::Stdio;
@@ -32,10 +33,12 @@ fn write_import_file(path: &Path) {
     std::fs::write(path, serde_json::to_vec(&file).unwrap()).unwrap();
 }
 
-fn count(env: &TestEnv) -> i64 {
+fn count(env: &TestEnv) -> usize {
     let conn = rusqlite::Connection::open(env.db()).unwrap();
-    conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
-        .unwrap()
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+        .unwrap();
+    usize::try_from(n).unwrap()
 }
 
 /// Runs `args`, kills it with SIGKILL after `after` (if still running); true if killed.
@@ -98,7 +101,7 @@ fn killing_an_import_leaves_all_or_nothing() {
     write_import_file(&file);
     let file = file.to_str().unwrap().to_owned();
     let full = timed(&probe, &["import", "--format", "jrnl-json", &file]);
-    assert_eq!(count(&probe) as usize, ENTRIES);
+    assert_eq!(count(&probe), ENTRIES);
     let mut killed = 0;
     for _ in 0..KILLS {
         let env = TestEnv::new();
@@ -108,12 +111,12 @@ fn killing_an_import_leaves_all_or_nothing() {
             &["import", "--format", "jrnl-json", &file],
             after,
         ));
-        let n = count(&env) as usize;
+        let n = count(&env);
         assert!(n == 0 || n == ENTRIES, "a killed import left {n} entries");
         assert_sound(&env);
         // Importing again completes what was cut short, adding nothing twice.
         env.ok(&["import", "--format", "jrnl-json", &file]);
-        assert_eq!(count(&env) as usize, ENTRIES);
+        assert_eq!(count(&env), ENTRIES);
     }
     println!("import: {killed} of {KILLS} runs killed mid-way, all sound");
     assert!(
@@ -222,7 +225,7 @@ fn killing_a_purge_leaves_all_or_nothing() {
     std::fs::remove_dir_all(&probe.journal).unwrap();
     copy_dir(&template.journal, &probe.journal);
     let full = timed(&probe, &["purge", "--older-than", "3y", "--yes"]);
-    assert_eq!(count(&probe) as usize, ENTRIES / 2);
+    assert_eq!(count(&probe), ENTRIES / 2);
     let mut killed = 0;
     for _ in 0..KILLS {
         let env = TestEnv::new();
@@ -234,7 +237,7 @@ fn killing_a_purge_leaves_all_or_nothing() {
             &["purge", "--older-than", "3y", "--yes"],
             after,
         ));
-        let n = count(&env) as usize;
+        let n = count(&env);
         assert!(
             n == ENTRIES || n == ENTRIES / 2,
             "a killed purge left {n} entries"

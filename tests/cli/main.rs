@@ -17,6 +17,7 @@ mod bad_input;
 mod crash;
 mod editor;
 mod errors;
+mod file_keys;
 mod help;
 mod init;
 mod interop;

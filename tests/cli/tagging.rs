@@ -140,8 +140,8 @@ fn add_tags_automatically_and_says_so() {
         .unwrap();
     let e = &contact["evidence"][0];
     let (start, end) = (
-        e["start"].as_u64().unwrap() as usize,
-        e["end"].as_u64().unwrap() as usize,
+        usize::try_from(e["start"].as_u64().unwrap()).unwrap(),
+        usize::try_from(e["end"].as_u64().unwrap()).unwrap(),
     );
     assert_eq!(&SEED[start..end], e["text"].as_str().unwrap());
     assert_eq!(v["route"], "line-manager");

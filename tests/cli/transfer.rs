@@ -353,8 +353,8 @@ fn a_redacted_json_export_is_marked_and_has_no_identifiers() {
         for tag in entry["tags"].as_array().unwrap() {
             for e in tag["evidence"].as_array().into_iter().flatten() {
                 let (s, t) = (
-                    e["start"].as_u64().unwrap() as usize,
-                    e["end"].as_u64().unwrap() as usize,
+                    usize::try_from(e["start"].as_u64().unwrap()).unwrap(),
+                    usize::try_from(e["end"].as_u64().unwrap()).unwrap(),
                 );
                 assert_eq!(&text[s..t], e["text"].as_str().unwrap());
             }

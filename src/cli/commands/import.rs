@@ -60,7 +60,7 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<(), CliError> {
     let now = ctx.now_utc();
     let batch = match args.format {
         ImportFormat::Json => {
-            let (header, batch) = import::from_export(&text).map_err(import_error)?;
+            let (header, batch) = import::from_export(&text).map_err(|e| import_error(&e))?;
             if header.redacted {
                 ctx.ui.warn("this export was redacted: the imported entries contain [placeholders] instead of the original details");
             }
@@ -73,7 +73,8 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<(), CliError> {
                     .earliest()
                     .map_or_else(|| naive.and_utc().fixed_offset(), |t| t.fixed_offset())
             };
-            let mut batch = import::jrnl::parse(&text, &local, now).map_err(import_error)?;
+            let mut batch =
+                import::jrnl::parse(&text, &local, now).map_err(|e| import_error(&e))?;
             for (payload, _) in &mut batch.entries {
                 payload.auto_tag = !args.no_auto_tag;
                 let auto = payload.auto_tag;
@@ -131,7 +132,7 @@ fn read_file(args: &ImportArgs) -> Result<String, CliError> {
             .map_err(fail)?;
     }
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
-        return Err(import_error(ImportError::TooLarge {
+        return Err(import_error(&ImportError::TooLarge {
             size: bytes.len() as u64,
             limit: MAX_IMPORT_BYTES,
         }));
@@ -140,6 +141,6 @@ fn read_file(args: &ImportArgs) -> Result<String, CliError> {
         .map_err(|_| usage(format!("{} is not UTF-8 text", args.file.display())))
 }
 
-fn import_error(e: ImportError) -> CliError {
+fn import_error(e: &ImportError) -> CliError {
     usage(format!("cannot import: {e}; nothing was imported"))
 }

@@ -61,7 +61,19 @@ pub fn open_unlocked(ctx: &mut Context) -> Result<(Journal, JournalKey), CliErro
     // or not at all.
     journal.pin_snapshot()?;
     let key = super::secret::unlock(ctx, &journal)?;
+    journal.load_file_keys(&key);
     Ok((journal, key))
+}
+
+/// Saves file keys learned while reading, so the next scan skips the X25519 unwrap
+/// (best effort: failing to only costs speed).
+pub fn keep_file_keys(ctx: &Context) {
+    if crate::vault::file_keys::learned() == 0 {
+        return;
+    }
+    if let Ok(mut journal) = Journal::open(&ctx.settings.journal_dir) {
+        let _ = journal.save_file_keys();
+    }
 }
 
 /// Reads all of stdin as UTF-8 text, refusing more than the entry limit.
@@ -127,24 +139,20 @@ pub fn resolve_since(
         "last-manager" => Counterpart::Manager,
         other => return parse_range_start(ctx, "--since", other).map(Some),
     };
-    match journal.last_session(key, counterpart)? {
-        Some(session) => {
-            ctx.ui.verbose(format!(
-                "since session {} on {}",
-                session.id, session.payload.held_at
-            ));
-            Ok(Some(
-                session.payload.held_at.with_timezone(&chrono::Utc) + chrono::Duration::seconds(1),
-            ))
-        }
-        None => {
-            ctx.ui.note(format!(
-                "No {} session recorded yet, so --since {since} covers the whole journal (record one with `candour session add --with {counterpart}`).",
-                counterpart.audience()
-            ));
-            Ok(None)
-        }
-    }
+    let Some(session) = journal.last_session(key, counterpart)? else {
+        ctx.ui.note(format!(
+            "No {} session recorded yet, so --since {since} covers the whole journal (record one with `candour session add --with {counterpart}`).",
+            counterpart.audience()
+        ));
+        return Ok(None);
+    };
+    ctx.ui.verbose(format!(
+        "since session {} on {}",
+        session.id, session.payload.held_at
+    ));
+    Ok(Some(
+        session.payload.held_at.with_timezone(&chrono::Utc) + chrono::Duration::seconds(1),
+    ))
 }
 
 /// A trimmed optional text flag; an empty or oversized value is a usage error.

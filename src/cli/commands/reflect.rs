@@ -118,7 +118,7 @@ pub fn run(ctx: &mut Context, args: &ReflectArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let r = entry.payload.reflection.as_ref();
-    let sections = r.map(|r| r.sections.len()).unwrap_or(0);
+    let sections = r.map_or(0, |r| r.sections.len());
     let private: Vec<&str> = r
         .map(|r| {
             r.sections

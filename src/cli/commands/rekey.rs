@@ -89,19 +89,18 @@ pub fn run(ctx: &mut Context, args: &RekeyArgs) -> Result<(), CliError> {
         "Re-encrypted {total} entr{} to a new key. The old recovery key no longer opens this journal.",
         if total == 1 { "y" } else { "ies" }
     ))?;
-    match &written {
-        Some(file) => ctx.ui.line(format!(
+    if let Some(file) = &written {
+        ctx.ui.line(format!(
             "The new recovery key is in {} (mode 0600). Move it somewhere safe and offline.",
             file.display()
-        ))?,
-        None => {
-            ctx.ui.line("")?;
-            ctx.ui
-                .line(paint(HEADING, "New recovery key (shown only this once):"))?;
-            ctx.ui.line("")?;
-            ctx.ui.line(format!("    {}", recovery.expose_secret()))?;
-            ctx.ui.line("")?;
-        }
+        ))?;
+    } else {
+        ctx.ui.line("")?;
+        ctx.ui
+            .line(paint(HEADING, "New recovery key (shown only this once):"))?;
+        ctx.ui.line("")?;
+        ctx.ui.line(format!("    {}", recovery.expose_secret()))?;
+        ctx.ui.line("")?;
     }
     Ok(())
 }

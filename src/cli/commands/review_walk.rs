@@ -88,7 +88,7 @@ pub fn walk(
         let steps = ["nothing more", "add a follow-up action", "stop reviewing"];
         let step = Select::new()
             .with_prompt("Next step")
-            .items(&steps)
+            .items(steps)
             .default(0)
             .interact_opt()
             .map_err(prompt_err)?;
