@@ -36,6 +36,23 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
 }
 
+/// Creates `dir` as a private directory and checks that it really is one: a directory
+/// (not a symlink), owned by this user, with no access for group or others. A shared
+/// temp dir could hold one planted by someone else.
+pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    create_private_dir(dir)?;
+    let meta = fs::symlink_metadata(dir)?;
+    let ours = meta.uid() == rustix::process::getuid().as_raw();
+    if !meta.is_dir() || !ours || meta.mode() & 0o077 != 0 {
+        return Err(io::Error::other(format!(
+            "{} is not a private directory owned by you; remove it and try again",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Sets a file to owner read/write only, ignoring files that do not exist.
 pub fn make_private_file(path: &Path) -> io::Result<()> {
     match fs::set_permissions(path, fs::Permissions::from_mode(0o600)) {

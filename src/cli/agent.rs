@@ -17,7 +17,7 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -251,16 +251,7 @@ pub fn parse_lifetime(text: &str) -> Result<Duration, CliError> {
 }
 
 fn ensure_private_dir(dir: &Path) -> Result<(), CliError> {
-    paths::create_private_dir(dir)?;
-    let meta = fs::symlink_metadata(dir)?;
-    let ours = meta.uid() == rustix::process::getuid().as_raw();
-    if !meta.is_dir() || !ours || meta.mode() & 0o077 != 0 {
-        return Err(CliError::Agent(format!(
-            "{} is not a private directory owned by you; remove it and try again",
-            dir.display()
-        )));
-    }
-    Ok(())
+    paths::ensure_private_dir(dir).map_err(|e| CliError::Agent(e.to_string()))
 }
 
 struct RemoveOnDrop(PathBuf);

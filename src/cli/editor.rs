@@ -12,7 +12,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -120,22 +120,12 @@ fn hardening_flags(program: &str) -> Vec<&'static str> {
 
 /// Creates the private directory or checks that an existing one is ours and closed.
 fn ensure_private_dir(dir: &Path) -> Result<(), CliError> {
-    paths::create_private_dir(dir).map_err(|e| {
+    paths::ensure_private_dir(dir).map_err(|e| {
         CliError::Editor(format!(
-            "cannot create the private directory {}: {e}",
+            "cannot use the private directory {}: {e}",
             dir.display()
         ))
-    })?;
-    let meta = fs::symlink_metadata(dir)
-        .map_err(|e| CliError::Editor(format!("cannot inspect {}: {e}", dir.display())))?;
-    let ours = meta.uid() == rustix::process::getuid().as_raw();
-    if !meta.is_dir() || !ours || meta.mode() & 0o077 != 0 {
-        return Err(CliError::Editor(format!(
-            "{} is not a private directory owned by you; remove it and try again",
-            dir.display()
-        )));
-    }
-    Ok(())
+    })
 }
 
 /// Overwrites and removes the temp file when dropped, whatever happened.

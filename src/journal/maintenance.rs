@@ -15,7 +15,7 @@ use super::{Journal, META_NAMES, META_RECIPIENT, META_WORK_FACTOR, META_WRAPPED_
 use crate::error::Error;
 use crate::model::EntryId;
 use crate::paths;
-use crate::store::{EntryRow, RecordTable, RowFilter, StoreError};
+use crate::store::{Db, EntryRow, RecordTable, RowFilter, StoreError};
 use crate::vault::{JournalKey, Recipient};
 
 /// Rows read and re-encrypted per page, so memory stays flat on large journals.
@@ -60,29 +60,6 @@ pub struct PurgeReport {
 }
 
 impl Journal {
-    /// Visits every entry row, oldest first, a page at a time.
-    fn each_entry_page(
-        &self,
-        visit: &mut dyn FnMut(&[EntryRow]) -> Result<(), Error>,
-    ) -> Result<(), Error> {
-        let mut after: Option<(i64, i64)> = None;
-        loop {
-            let rows = self.store.read().entries(&RowFilter {
-                before: after,
-                limit: Some(PAGE),
-                ascending: true,
-                ..RowFilter::default()
-            })?;
-            let Some(last) = rows.last() else { break };
-            after = Some((last.occurred_at, last.id.0));
-            visit(&rows)?;
-            if (rows.len() as u64) < PAGE {
-                break;
-            }
-        }
-        Ok(())
-    }
-
     /// Checks the database file and decrypts and parses every entry, action, session
     /// and the names list. Reports every damaged item; changes nothing.
     pub fn verify(
@@ -90,11 +67,13 @@ impl Journal {
         key: &JournalKey,
         progress: &mut dyn FnMut(u64),
     ) -> Result<VerifyReport, Error> {
+        super::warm_file_keys(&self.store, key);
         let mut report = VerifyReport {
             integrity: self.store.integrity_check()?,
             ..VerifyReport::default()
         };
-        self.each_entry_page(&mut |rows| {
+        let db = self.store.read();
+        each_page(&db, &mut |rows| {
             let bad: Vec<EntryId> = rows
                 .par_iter()
                 .filter(|row| open_row(key, row).is_err())
@@ -141,16 +120,7 @@ impl Journal {
         let names = self.store.read().meta(META_NAMES)?;
         let mut done = 0_u64;
         self.store.write(|db| {
-            let mut after: Option<(i64, i64)> = None;
-            loop {
-                let rows = db.entries(&RowFilter {
-                    before: after,
-                    limit: Some(PAGE),
-                    ascending: true,
-                    ..RowFilter::default()
-                })?;
-                let Some(last) = rows.last() else { break };
-                after = Some((last.occurred_at, last.id.0));
+            each_page(db, &mut |rows| {
                 let sealed: Vec<Result<Vec<u8>, Error>> = rows
                     .par_iter()
                     .map(|row| {
@@ -164,10 +134,8 @@ impl Journal {
                 }
                 done += rows.len() as u64;
                 progress(done);
-                if (rows.len() as u64) < PAGE {
-                    break;
-                }
-            }
+                Ok(())
+            })?;
             for table in [RecordTable::Actions, RecordTable::Sessions] {
                 let what = match table {
                     RecordTable::Actions => "action",
@@ -249,6 +217,29 @@ impl Journal {
             bytes_after: size(self.store.path()),
         })
     }
+}
+
+/// Visits every entry row, oldest first, a page at a time (memory stays flat).
+fn each_page(
+    db: &Db<'_>,
+    visit: &mut dyn FnMut(&[EntryRow]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut after: Option<(i64, i64)> = None;
+    loop {
+        let rows = db.entries(&RowFilter {
+            before: after,
+            limit: Some(PAGE),
+            ascending: true,
+            ..RowFilter::default()
+        })?;
+        let Some(last) = rows.last() else { break };
+        after = Some((last.occurred_at, last.id.0));
+        visit(&rows)?;
+        if (rows.len() as u64) < PAGE {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Decrypts with the old key and encrypts to the new recipient; the plaintext is

@@ -162,21 +162,18 @@ impl Journal {
         &self.store
     }
 
-    /// Loads the file-key cache so entries read before decrypt faster. A missing or
-    /// damaged cache is simply empty: it is rebuilt as entries are read.
+    /// Loads the file-key cache so entries read before decrypt faster (done by scans
+    /// themselves; a command reading a handful of entries does not pay for it).
     pub fn load_file_keys(&self, key: &JournalKey) {
-        file_keys::clear();
-        if let Ok(Some(blob)) = self.store.read().meta(META_FILE_KEYS)
-            && let Ok(records) = key.open(&blob)
-        {
-            key.load_file_keys(&records);
-        }
+        warm_file_keys(&self.store, key);
     }
 
     /// Saves newly learned file keys, if enough to be worth rewriting the cache.
     pub fn save_file_keys(&mut self) -> Result<(), Error> {
         let learned = file_keys::learned();
-        if learned == 0 || file_keys::owner() != self.recipient.to_string() {
+        let owner = self.recipient.to_string();
+        // Only a cache that started from the persisted one may replace it.
+        if learned == 0 || file_keys::owner() != owner || !file_keys::loaded_for(&owner) {
             return Ok(());
         }
         if learned < FILE_KEYS_SAVE_AFTER && learned * 4 < file_keys::len() {
@@ -434,6 +431,21 @@ pub fn validate_text(text: &str) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// Loads the persisted file-key cache once per process, before a scan of many entries.
+/// A missing or damaged cache is simply empty: it is rebuilt as entries are read.
+pub(crate) fn warm_file_keys(store: &Store, key: &JournalKey) {
+    if key.file_keys_loaded() {
+        return;
+    }
+    if let Ok(Some(blob)) = store.read().meta(META_FILE_KEYS)
+        && let Ok(records) = key.open(&blob)
+    {
+        key.load_file_keys(&records);
+    } else {
+        key.load_file_keys(&[]);
+    }
 }
 
 /// Decrypts a row and checks its payload against the row.

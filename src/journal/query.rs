@@ -102,6 +102,7 @@ pub(super) fn scan(
     visit: &mut dyn FnMut(Vec<Entry>) -> Result<(), Error>,
     damaged: &mut dyn FnMut(EntryId, Error),
 ) -> Result<(), Error> {
+    super::warm_file_keys(store, key);
     let needle = query.contains.as_deref().map(str::to_lowercase);
     let mut filter = query.row_filter();
     filter.ascending = true;
@@ -139,9 +140,11 @@ pub(super) fn run(store: &Store, key: &JournalKey, query: &Query) -> Result<List
         collect(Journal::open_rows(key, &rows), &mut listing, |_| true)?;
         return Ok(listing);
     }
+    super::warm_file_keys(store, key);
     let needle = query.contains.as_deref().map(str::to_lowercase);
-    // Without a limit every row in range is needed anyway: one pass, all cores.
-    filter.limit = query.limit.map(|_| BATCH);
+    // Pages of rows, each decrypted on all cores: memory stays flat however large the
+    // journal, and with a limit the scan stops once enough entries matched.
+    filter.limit = Some(BATCH);
     loop {
         let rows = store.read().entries(&filter)?;
         let Some(last) = rows.last() else { break };
@@ -156,7 +159,7 @@ pub(super) fn run(store: &Store, key: &JournalKey, query: &Query) -> Result<List
             listing.entries.truncate(limit);
             break;
         }
-        if filter.limit.is_none() || (fetched as u64) < BATCH {
+        if (fetched as u64) < BATCH {
             break;
         }
     }

@@ -35,6 +35,8 @@ type Cache = (String, HashMap<Share, Zeroizing<[u8; 16]>>);
 
 static CACHE: LazyLock<RwLock<Cache>> =
     LazyLock::new(|| RwLock::new((String::new(), HashMap::new())));
+/// Whose persisted cache has been loaded in this process.
+static LOADED: LazyLock<RwLock<String>> = LazyLock::new(|| RwLock::new(String::new()));
 /// File keys learned since the cache was loaded or saved.
 static LEARNED: AtomicUsize = AtomicUsize::new(0);
 
@@ -74,6 +76,9 @@ pub fn clear() {
         cache.0.clear();
         cache.1.clear();
     }
+    if let Ok(mut loaded) = LOADED.write() {
+        loaded.clear();
+    }
     LEARNED.store(0, Ordering::Relaxed);
 }
 
@@ -95,12 +100,23 @@ pub fn learned() -> usize {
     LEARNED.load(Ordering::Relaxed)
 }
 
-/// Replaces the cache with persisted records of `owner`'s entries (ignoring a
-/// malformed tail).
+/// Whether `owner`'s persisted cache has been loaded.
+pub fn loaded_for(owner: &str) -> bool {
+    LOADED.read().is_ok_and(|loaded| *loaded == owner)
+}
+
+/// Adds persisted records of `owner`'s entries to the cache (ignoring a malformed
+/// tail); keys learned before loading are kept and still count as learned.
 pub(super) fn load(owner: &str, records: &[u8]) {
-    clear();
+    if let Ok(mut loaded) = LOADED.write() {
+        owner.clone_into(&mut loaded);
+    }
     if let Ok(mut cache) = CACHE.write() {
-        owner.clone_into(&mut cache.0);
+        if cache.0 != owner {
+            owner.clone_into(&mut cache.0);
+            cache.1.clear();
+            LEARNED.store(0, Ordering::Relaxed);
+        }
         let cache = &mut cache.1;
         for chunk in records.chunks_exact(RECORD) {
             let Ok(share) = Share::try_from(&chunk[..SHARE]) else {
@@ -108,7 +124,7 @@ pub(super) fn load(owner: &str, records: &[u8]) {
             };
             let mut key = Zeroizing::new([0_u8; 16]);
             key.copy_from_slice(&chunk[SHARE..]);
-            cache.insert(share, key);
+            cache.entry(share).or_insert(key);
         }
     }
 }

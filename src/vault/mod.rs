@@ -171,9 +171,15 @@ impl JournalKey {
         JournalKey { identity, public }
     }
 
-    /// Loads persisted file-key cache records for entries of this key.
+    /// Loads persisted file-key cache records for entries of this key (keeping what
+    /// was learned meanwhile).
     pub fn load_file_keys(&self, records: &[u8]) {
         file_keys::load(&self.public, records);
+    }
+
+    /// Whether this key's persisted cache has been loaded in this process.
+    pub fn file_keys_loaded(&self) -> bool {
+        file_keys::loaded_for(&self.public)
     }
 
     /// A fresh random key.

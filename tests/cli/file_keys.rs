@@ -2,20 +2,10 @@
 //! tampered cache never yields wrong text.
 
 use std::io::{Read, Write};
-use std::str::FromStr;
 
 use crate::support::{TestEnv, contains};
 
 const CANARY: &str = "CANARY-FILEKEYS-0b7d";
-
-fn identity(env: &TestEnv) -> age::x25519::Identity {
-    let text = std::fs::read_to_string(&env.recovery_file).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-        .unwrap();
-    age::x25519::Identity::from_str(line).unwrap()
-}
 
 fn cache_blob(env: &TestEnv) -> Option<Vec<u8>> {
     let conn = rusqlite::Connection::open(env.db()).unwrap();
@@ -56,7 +46,7 @@ fn reading_fills_an_encrypted_cache_of_file_keys() {
         "the cache is an age file"
     );
     // It opens with the journal key: one 59-byte record (header share, file key) per entry.
-    let records = decrypt(&identity(&env), &blob);
+    let records = decrypt(&env.recovery_identity(), &blob);
     assert_eq!(records.len() % 59, 0);
     assert_eq!(records.len() / 59, 6);
     let shares: Vec<&[u8]> = records.chunks(59).map(|r| &r[..43]).collect();
@@ -85,7 +75,7 @@ fn a_cache_with_wrong_keys_or_damaged_bytes_never_gives_wrong_text() {
     }
     let before = env.read(&["list", "--contains", "voucher"]);
     // Replace every cached file key with a wrong one, properly encrypted.
-    let identity = identity(&env);
+    let identity = env.recovery_identity();
     let mut records = decrypt(&identity, &cache_blob(&env).unwrap());
     for record in records.chunks_mut(59) {
         for byte in &mut record[43..] {

@@ -6,20 +6,11 @@ use std::str::FromStr;
 
 use crate::support::TestEnv;
 
-fn recovery_identity(env: &TestEnv) -> age::x25519::Identity {
-    let text = std::fs::read_to_string(&env.recovery_file).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-        .unwrap();
-    age::x25519::Identity::from_str(line).unwrap()
-}
-
 #[test]
 fn entry_blobs_decrypt_with_the_age_crate_and_the_recovery_key() {
     let env = TestEnv::new();
     env.add("Readable by any age tool. Years from now.");
-    let identity = recovery_identity(&env);
+    let identity = env.recovery_identity();
     let (_, blob) = env.blobs().remove(0);
     assert!(
         !blob.starts_with(b"-----BEGIN"),

@@ -21,6 +21,32 @@ fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
     bytes
 }
 
+/// Imports `count` entries (no auto-tagging) through a jrnl export, quickly.
+fn import_entries(env: &TestEnv, count: usize, body: &str) {
+    let entries: Vec<serde_json::Value> = (0..count)
+        .map(|i| {
+            serde_json::json!({
+                "title": format!("Entry {i}"),
+                "body": format!("{body} {i}"),
+                "date": format!("2026-01-{:02}", i % 28 + 1),
+                "time": "10:00",
+                "tags": [],
+                "starred": false,
+            })
+        })
+        .collect();
+    let file = env.root().join("many.json");
+    let export = serde_json::json!({ "tags": {}, "entries": entries });
+    std::fs::write(&file, serde_json::to_vec(&export).unwrap()).unwrap();
+    env.ok(&[
+        "import",
+        "--format",
+        "jrnl-json",
+        "--no-auto-tag",
+        file.to_str().unwrap(),
+    ]);
+}
+
 #[test]
 fn rekey_re_encrypts_everything_and_replaces_the_recovery_key() {
     let env = TestEnv::new();
@@ -140,29 +166,7 @@ fn verify_passes_on_a_healthy_journal() {
 fn tampering_with_200_entries_is_detected_every_time_and_the_rest_stay_readable() {
     let env = TestEnv::new();
     let total = 220;
-    let mut input = String::new();
-    for i in 0..total {
-        input.push_str(&format!(
-            "{{\"title\": \"Entry {i}\", \"body\": \"{CANARY} body {i}\", \"date\": \"2026-01-{:02}\", \"time\": \"10:00\", \"tags\": [], \"starred\": false}},",
-            i % 28 + 1
-        ));
-    }
-    let file = env.root().join("many.json");
-    std::fs::write(
-        &file,
-        format!(
-            "{{\"tags\": {{}}, \"entries\": [{}]}}",
-            input.trim_end_matches(',')
-        ),
-    )
-    .unwrap();
-    env.ok(&[
-        "import",
-        "--format",
-        "jrnl-json",
-        "--no-auto-tag",
-        file.to_str().unwrap(),
-    ]);
+    import_entries(&env, total, &format!("{CANARY} body"));
     let blobs = env.blobs();
     assert_eq!(blobs.len(), total);
     // Flip one random byte (seeded) in each of the first 200 stored entries.
@@ -306,29 +310,7 @@ fn purge_rejects_nonsense_ages_with_one_line() {
 fn a_reader_during_a_rekey_sees_the_old_or_the_new_journal_never_a_mix() {
     let env = TestEnv::new();
     let entries = 300;
-    let mut input = String::new();
-    for i in 0..entries {
-        input.push_str(&format!(
-            "{{\"title\": \"Entry {i}\", \"body\": \"body {i}\", \"date\": \"2026-02-{:02}\", \"time\": \"09:00\", \"tags\": [], \"starred\": false}},",
-            i % 28 + 1
-        ));
-    }
-    let file = env.root().join("many.json");
-    std::fs::write(
-        &file,
-        format!(
-            "{{\"tags\": {{}}, \"entries\": [{}]}}",
-            input.trim_end_matches(',')
-        ),
-    )
-    .unwrap();
-    env.ok(&[
-        "import",
-        "--format",
-        "jrnl-json",
-        "--no-auto-tag",
-        file.to_str().unwrap(),
-    ]);
+    import_entries(&env, entries, "body");
     let mut rekey = env
         .std_cmd(env!("CARGO_BIN_EXE_candour"))
         .args([

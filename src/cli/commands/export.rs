@@ -302,7 +302,7 @@ fn write_json(
     let needed = args.audience.required_share();
     let include_unshared = args.all || !args.ids.is_empty();
     let mut doc = export_json::Writer::begin(&mut *writer, &header)?;
-    let mut written: Vec<uuid::Uuid> = Vec::new();
+    let mut written: std::collections::HashSet<uuid::Uuid> = std::collections::HashSet::new();
     let mut count = 0usize;
     let mut withheld = 0usize;
     let mut emit = |doc: &mut export_json::Writer<&mut Output>,
@@ -322,7 +322,7 @@ fn write_json(
         if let Some(redactor) = redactor {
             export_json::redact_payload(&mut payload, redactor);
         }
-        written.push(payload.uuid);
+        written.insert(payload.uuid);
         count += 1;
         doc.entry(&ExportedEntry {
             id: entry.id,

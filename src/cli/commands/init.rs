@@ -109,12 +109,7 @@ pub fn create(
             file.display()
         ))?;
     } else {
-        ctx.ui.line("")?;
-        ctx.ui
-            .line(paint(HEADING, "Recovery key (shown only this once):"))?;
-        ctx.ui.line("")?;
-        ctx.ui.line(format!("    {}", recovery.expose_secret()))?;
-        ctx.ui.line("")?;
+        show_recovery_key(ctx, "Recovery key (shown only this once):", &recovery)?;
         ctx.ui.line(
             "Write it down or store it offline. It opens the journal if you forget the \
              passphrase (save it to a file and use --identity FILE), and decrypts any entry \
@@ -122,6 +117,20 @@ pub fn create(
         )?;
     }
     Ok(journal)
+}
+
+/// Prints a recovery key under a heading, set apart by blank lines.
+pub(crate) fn show_recovery_key(
+    ctx: &mut Context,
+    heading: &str,
+    recovery: &secrecy::SecretString,
+) -> Result<(), CliError> {
+    ctx.ui.line("")?;
+    ctx.ui.line(paint(HEADING, heading))?;
+    ctx.ui.line("")?;
+    ctx.ui.line(format!("    {}", recovery.expose_secret()))?;
+    ctx.ui.line("")?;
+    Ok(())
 }
 
 pub(crate) fn write_recovery_file(

@@ -61,7 +61,6 @@ pub fn open_unlocked(ctx: &mut Context) -> Result<(Journal, JournalKey), CliErro
     // or not at all.
     journal.pin_snapshot()?;
     let key = super::secret::unlock(ctx, &journal)?;
-    journal.load_file_keys(&key);
     Ok((journal, key))
 }
 

@@ -10,10 +10,9 @@ use crate::cli::agent;
 use crate::cli::context::Context;
 use crate::cli::error::{CliError, usage};
 use crate::cli::secret;
-use crate::cli::ui::{HEADING, paint};
 use crate::vault::JournalKey;
 
-use super::init::write_recovery_file;
+use super::init::{show_recovery_key, write_recovery_file};
 use super::open_unlocked;
 
 /// Replace the journal key and re-encrypt every entry (new recovery key)
@@ -95,12 +94,7 @@ pub fn run(ctx: &mut Context, args: &RekeyArgs) -> Result<(), CliError> {
             file.display()
         ))?;
     } else {
-        ctx.ui.line("")?;
-        ctx.ui
-            .line(paint(HEADING, "New recovery key (shown only this once):"))?;
-        ctx.ui.line("")?;
-        ctx.ui.line(format!("    {}", recovery.expose_secret()))?;
-        ctx.ui.line("")?;
+        show_recovery_key(ctx, "New recovery key (shown only this once):", &recovery)?;
     }
     Ok(())
 }

@@ -263,6 +263,17 @@ impl TestEnv {
         files
     }
 
+    /// The recovery key written by `init`, as an age identity (for decrypting without
+    /// candour).
+    pub fn recovery_identity(&self) -> age::x25519::Identity {
+        let text = fs::read_to_string(&self.recovery_file).expect("recovery key file");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+            .expect("a key line");
+        line.parse().expect("a valid identity")
+    }
+
     /// Raw ciphertext blobs by id, straight from SQLite.
     pub fn blobs(&self) -> Vec<(i64, Vec<u8>)> {
         let conn = rusqlite::Connection::open(self.db()).expect("open db");
