@@ -10,6 +10,7 @@
 //! - **not yet raised**: an entry whose route needs a line manager (or escalation) still
 //!   `new` after 7 days (2 days for escalate).
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -199,11 +200,16 @@ pub fn build(
 }
 
 /// The patterns in `entries` as of `now`.
-pub fn patterns(taxonomy: &Taxonomy, entries: &[Entry], now: DateTime<Utc>) -> Vec<Pattern> {
+pub fn patterns<E: Borrow<Entry>>(
+    taxonomy: &Taxonomy,
+    entries: &[E],
+    now: DateTime<Utc>,
+) -> Vec<Pattern> {
+    let entries: Vec<&Entry> = entries.iter().map(Borrow::borrow).collect();
     let mut found = Vec::new();
     let window_start = now - Duration::days(RECURRING_WINDOW_DAYS);
     let mut ids: Vec<CategoryId> = taxonomy.categories.iter().map(|c| c.id.clone()).collect();
-    for e in entries {
+    for e in &entries {
         for id in e.payload.category_ids() {
             if !ids.contains(id) {
                 ids.push(id.clone());
@@ -213,6 +219,7 @@ pub fn patterns(taxonomy: &Taxonomy, entries: &[Entry], now: DateTime<Utc>) -> V
     for id in ids {
         let mut recent: Vec<&Entry> = entries
             .iter()
+            .copied()
             .filter(|e| e.payload.has_category(&id))
             .filter(|e| {
                 let at = e.payload.occurred_at.with_timezone(&Utc);
@@ -233,7 +240,7 @@ pub fn patterns(taxonomy: &Taxonomy, entries: &[Entry], now: DateTime<Utc>) -> V
             });
         }
     }
-    let mut sorted: Vec<&Entry> = entries.iter().collect();
+    let mut sorted = entries;
     sorted.sort_by_key(|e| e.id);
     for e in sorted {
         let since = e.payload.status_since();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The heavy integration tests that `cargo test` skips (#[ignore]): SIGKILL at random
-# moments during imports, rekeys and purges (20 kills each), and two processes adding
-# 300 entries each at once. `.ci/run` calls this after `cargo test`. About a minute.
+# moments during imports, rekeys and purges (until 20 runs of each were killed
+# mid-way), and two processes adding 300 entries each at once. `.ci/run` calls this
+# after `cargo test`. Two or three minutes.
 # Repeat a failing run with CANDOUR_CRASH_SEED=<the seed it printed>.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -12,6 +12,8 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
@@ -198,6 +200,11 @@ pub fn build(input: &Input<'_>) -> Summary {
         due: a.payload.due,
         done: !a.is_open(),
     };
+    // Each entry's actions, looked up once rather than by scanning every action.
+    let mut actions_of: HashMap<EntryId, Vec<Action>> = HashMap::new();
+    for a in input.actions {
+        actions_of.entry(a.entry_id).or_default().push(a.clone());
+    }
     // Redaction is most of the work for a long summary: entries are built on all cores.
     let entries: Vec<SummaryEntry> = shared
         .par_iter()
@@ -237,10 +244,11 @@ pub fn build(input: &Input<'_>) -> Summary {
                 who_i_told: p.record.who_i_told.as_deref().map(redact),
                 outcome: p.record.outcome.as_deref().map(redact),
             };
+            let own_actions = actions_of.get(&e.id).map_or(&[][..], Vec::as_slice);
             let mut prompts = prompts::for_entry(
                 input.taxonomy,
                 e,
-                input.actions,
+                own_actions,
                 input.audience,
                 crate::model::ReflectiveModel::Rolfe,
             );
@@ -260,10 +268,9 @@ pub fn build(input: &Input<'_>) -> Summary {
                 share: p.effective_share(),
                 reflection,
                 record,
-                actions: input
-                    .actions
+                actions: own_actions
                     .iter()
-                    .filter(|a| a.entry_id == e.id && a.is_open())
+                    .filter(|a| a.is_open())
                     .map(action_view)
                     .collect(),
                 prompts,
@@ -282,10 +289,9 @@ pub fn build(input: &Input<'_>) -> Summary {
     }
     counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
 
-    let shared_entries: Vec<Entry> = shared.iter().map(|e| (*e).clone()).collect();
     let patterns = review::patterns(
         input.taxonomy,
-        &shared_entries,
+        &shared,
         input.now.with_timezone(&chrono::Utc),
     )
     .into_iter()
