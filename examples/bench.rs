@@ -98,6 +98,8 @@ struct Options {
     default_kdf: bool,
     /// jrnl 4.6's executable, for the side-by-side figures.
     jrnl: Option<PathBuf>,
+    /// Build the journals here and leave them (for profiling); else a temporary dir.
+    keep: Option<PathBuf>,
 }
 
 fn parse_options() -> Result<Options> {
@@ -106,6 +108,7 @@ fn parse_options() -> Result<Options> {
     let mut binary = default_binary();
     let mut default_kdf = true;
     let mut jrnl = None;
+    let mut keep = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -117,9 +120,10 @@ fn parse_options() -> Result<Options> {
             "--binary" => binary = args.next().context("--binary needs a value")?.into(),
             "--fast-kdf" => default_kdf = false,
             "--jrnl" => jrnl = Some(args.next().context("--jrnl needs a path")?.into()),
+            "--keep" => keep = Some(args.next().context("--keep needs a directory")?.into()),
             "-h" | "--help" => {
                 println!(
-                    "usage: bench [--sizes 10000,100000] [--runs 15] [--binary PATH] [--fast-kdf] [--jrnl PATH/bin/jrnl]"
+                    "usage: bench [--sizes 10000,100000] [--runs 15] [--binary PATH] [--fast-kdf] [--jrnl PATH/bin/jrnl] [--keep DIR]"
                 );
                 std::process::exit(0);
             }
@@ -138,6 +142,7 @@ fn parse_options() -> Result<Options> {
         binary,
         default_kdf,
         jrnl,
+        keep,
     })
 }
 
@@ -436,8 +441,15 @@ impl Jrnl {
 
 fn main() -> Result<()> {
     let opts = parse_options()?;
-    let scratch = tempfile::tempdir()?;
-    let pass_file = scratch.path().join("passphrase");
+    let temporary = tempfile::tempdir()?;
+    let scratch = match &opts.keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            dir.clone()
+        }
+        None => temporary.path().to_owned(),
+    };
+    let pass_file = scratch.join("passphrase");
     std::fs::write(&pass_file, format!("{PASSPHRASE}\n"))?;
     let pass = pass_file.to_str().context("utf-8 path")?.to_owned();
     println!("# candour benchmark");
@@ -448,7 +460,7 @@ fn main() -> Result<()> {
         opts.runs
     );
     for &size in &opts.sizes {
-        let journal = scratch.path().join(format!("journal-{size}"));
+        let journal = scratch.join(format!("journal-{size}"));
         let (built, identity, plain) = build_journal(&journal, size, opts.default_kdf)?;
         let id = identity.to_str().context("utf-8 path")?.to_owned();
         let db_size = std::fs::metadata(journal.join("journal.db"))?.len();
@@ -463,7 +475,7 @@ fn main() -> Result<()> {
         let runs = opts.runs;
         let few = runs.min(5);
         // The export every import run reads: the whole journal, unredacted.
-        let export_file = scratch.path().join(format!("export-{size}.json"));
+        let export_file = scratch.join(format!("export-{size}.json"));
         let out = Command::new(&opts.binary)
             .args([
                 "export",
@@ -560,8 +572,8 @@ fn main() -> Result<()> {
             figures.push((name.to_owned(), m.median));
         }
         // Import of the whole export into a fresh journal.
-        let fresh = scratch.path().join(format!("fresh-{size}"));
-        let template = scratch.path().join(format!("empty-{size}"));
+        let fresh = scratch.join(format!("fresh-{size}"));
+        let template = scratch.join(format!("empty-{size}"));
         {
             let passphrase = SecretString::from(PASSPHRASE.to_owned());
             Journal::init(
@@ -587,7 +599,7 @@ fn main() -> Result<()> {
         figures.push(("import".to_owned(), import.median));
         // Rekey of the whole journal, on a copy each time (with --identity, so the only
         // scrypt is wrapping the new key, once).
-        let copy = scratch.path().join(format!("copy-{size}"));
+        let copy = scratch.join(format!("copy-{size}"));
         let rekey = measure_fresh(
             "rekey (incl. one scrypt wrap of the new key)",
             &opts,
@@ -614,7 +626,7 @@ fn main() -> Result<()> {
             println!();
             println!("### The same {size} entries in jrnl 4.6 (encrypted journal)");
             println!();
-            let jrnl = Jrnl::setup(jrnl_program, scratch.path(), &plain)?;
+            let jrnl = Jrnl::setup(jrnl_program, &scratch, &plain)?;
             let pairs: Vec<(&str, &str, Vec<&str>)> = vec![
                 (
                     "add",

@@ -535,33 +535,38 @@ impl Db<'_> {
     /// Entry rows newest first (by `occurred_at`, then id), filtered by date; oldest first
     /// with `ascending`.
     pub fn entries(&self, filter: &RowFilter) -> Result<Vec<EntryRow>, StoreError> {
-        let sql = if filter.ascending {
-            "SELECT id, uuid, occurred_at, created_at, updated_at, ciphertext
-             FROM entries
-             WHERE (?1 IS NULL OR occurred_at >= ?1)
-               AND (?2 IS NULL OR occurred_at <= ?2)
-               AND (?3 IS NULL OR (occurred_at, id) > (?3, ?4))
-             ORDER BY occurred_at, id
-             LIMIT ?5"
+        // Each page starts from a single row-value bound on the index, so SQLite seeks
+        // straight to it. (Separate `occurred_at <= to` and keyset terms made it walk
+        // the index from the top on every page: quadratic, 1.4 s to page through 100k.)
+        let (sql, far_end, start) = if filter.ascending {
+            let floor = (filter.from.unwrap_or(i64::MIN), i64::MIN);
+            (
+                "SELECT id, uuid, occurred_at, created_at, updated_at, ciphertext
+                 FROM entries
+                 WHERE occurred_at <= ?1 AND (occurred_at, id) > (?2, ?3)
+                 ORDER BY occurred_at, id
+                 LIMIT ?4",
+                filter.to.unwrap_or(i64::MAX),
+                filter.before.map_or(floor, |after| after.max(floor)),
+            )
         } else {
-            "SELECT id, uuid, occurred_at, created_at, updated_at, ciphertext
-             FROM entries
-             WHERE (?1 IS NULL OR occurred_at >= ?1)
-               AND (?2 IS NULL OR occurred_at <= ?2)
-               AND (?3 IS NULL OR (occurred_at, id) < (?3, ?4))
-             ORDER BY occurred_at DESC, id DESC
-             LIMIT ?5"
+            let ceiling = (filter.to.unwrap_or(i64::MAX), i64::MAX);
+            (
+                "SELECT id, uuid, occurred_at, created_at, updated_at, ciphertext
+                 FROM entries
+                 WHERE occurred_at >= ?1 AND (occurred_at, id) < (?2, ?3)
+                 ORDER BY occurred_at DESC, id DESC
+                 LIMIT ?4",
+                filter.from.unwrap_or(i64::MIN),
+                filter.before.map_or(ceiling, |before| before.min(ceiling)),
+            )
         };
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
-        let (before_at, before_id) = filter.before.unzip();
         let limit = filter
             .limit
             .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let rows = stmt
-            .query_map(
-                params![filter.from, filter.to, before_at, before_id, limit],
-                raw_row,
-            )
+            .query_map(params![far_end, start.0, start.1, limit], raw_row)
             .map_err(|e| self.fail(e))?;
         rows.map(|r| r.map_err(|e| self.fail(e)).and_then(RawRow::into_entry))
             .collect()
@@ -797,6 +802,74 @@ mod tests {
             })
             .unwrap();
         assert_eq!(page[0].id, EntryId(3));
+    }
+
+    /// Walks `filter` page by page, each page starting after the last row of the one before.
+    fn paged(store: &Store, filter: &RowFilter, size: u64) -> Vec<(i64, i64)> {
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let page = store
+                .read()
+                .entries(&RowFilter {
+                    before,
+                    limit: Some(size),
+                    ..*filter
+                })
+                .unwrap();
+            let Some(last) = page.last() else {
+                return seen;
+            };
+            before = Some((last.occurred_at, last.id.0));
+            seen.extend(page.iter().map(|r| (r.occurred_at, r.id.0)));
+        }
+    }
+
+    #[test]
+    fn pages_cover_a_date_range_exactly_once_in_both_directions() {
+        let (_dir, mut store) = temp_store();
+        // Many ties on occurred_at, so pages often split a run of equal times.
+        let times: Vec<i64> = (0..60).map(|i| (i * 7) % 13 * 10).collect();
+        store
+            .write(|db| {
+                for at in &times {
+                    db.insert_entry(Uuid::new_v4(), *at, 1, b"x")?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        for (from, to) in [
+            (None, None),
+            (Some(30), Some(90)),
+            (Some(50), None),
+            (None, Some(40)),
+        ] {
+            for ascending in [false, true] {
+                let filter = RowFilter {
+                    from,
+                    to,
+                    ascending,
+                    ..RowFilter::default()
+                };
+                let mut expected: Vec<(i64, i64)> = times
+                    .iter()
+                    .zip(1..)
+                    .map(|(at, id)| (*at, id))
+                    .filter(|(at, _)| from.is_none_or(|f| *at >= f) && to.is_none_or(|t| *at <= t))
+                    .collect();
+                expected.sort_unstable();
+                if !ascending {
+                    expected.reverse();
+                }
+                for size in [1, 4, 7, 100] {
+                    assert_eq!(
+                        paged(&store, &filter, size),
+                        expected,
+                        "from {from:?} to {to:?} ascending {ascending} page {size}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
