@@ -131,11 +131,20 @@ pub(super) fn scan(
     Ok(())
 }
 
+/// Up to this many entries chosen by date alone are decrypted without the file-key
+/// cache: about 3 ms of X25519, against 25 ms to load the cache of 100k entries.
+const FEW: usize = 64;
+
 pub(super) fn run(store: &Store, key: &JournalKey, query: &Query) -> Result<Listing, Error> {
     let mut listing = Listing::default();
     let mut filter = query.row_filter();
-    if !query.needs_content() {
-        filter.limit = query.limit.map(|n| n as u64);
+    if !query.needs_content()
+        && let Some(limit) = query.limit
+        && limit <= FEW
+    {
+        // A handful of entries selected by plaintext columns: decrypting them costs less
+        // than loading the file-key cache of a large journal.
+        filter.limit = Some(limit as u64);
         let rows = store.read().entries(&filter)?;
         collect(Journal::open_rows(key, &rows), &mut listing, |_| true)?;
         return Ok(listing);

@@ -1,5 +1,8 @@
 //! `candour review`: entries by category and status, with patterns worth raising.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use chrono::Duration;
 use clap::Args;
 
@@ -133,13 +136,13 @@ pub fn run(ctx: &mut Context, args: &ReviewArgs) -> Result<(), CliError> {
 
 /// The entries pattern detection looks at: those reviewed, plus every entry of the last
 /// 90 days (a recurring category is a pattern even when the review is filtered).
-fn pattern_context(
+fn pattern_context<'a>(
     journal: &Journal,
     key: &JournalKey,
     query: &Query,
-    shown: &[Entry],
+    shown: &'a [Entry],
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<Entry>, CliError> {
+) -> Result<Cow<'a, [Entry]>, CliError> {
     let window = Query {
         from: Some(now - Duration::days(RECURRING_WINDOW_DAYS)),
         ..Query::default()
@@ -151,15 +154,16 @@ fn pattern_context(
         && query.to.is_none()
         && query.from.is_none_or(|f| f <= window.from.unwrap_or(f));
     if covered {
-        return Ok(shown.to_vec());
+        return Ok(Cow::Borrowed(shown));
     }
     let mut context = journal.list(key, &window)?.entries;
+    let mut present: HashSet<_> = context.iter().map(|c| c.id).collect();
     for e in shown {
-        if !context.iter().any(|c| c.id == e.id) {
+        if present.insert(e.id) {
             context.push(e.clone());
         }
     }
-    Ok(context)
+    Ok(Cow::Owned(context))
 }
 
 /// Statuses in lifecycle order, for the interactive walk.
