@@ -650,7 +650,7 @@ fn main() -> Result<()> {
                     vec!["--format", "markdown"],
                 ),
             ];
-            println!("| task | candour ms | jrnl ms | candour / jrnl | jrnl is slower by |");
+            println!("| task | candour ms | jrnl ms | candour / jrnl | faster |");
             println!("|---|---:|---:|---:|---:|");
             for (ours, label, args) in pairs {
                 let theirs = jrnl.measure(label, &args, few.min(3))?;
@@ -659,12 +659,16 @@ fn main() -> Result<()> {
                     .find(|(n, _)| n == ours)
                     .map(|(_, d)| *d)
                     .context("candour figure")?;
+                let ratio = mine.as_secs_f64() / theirs.as_secs_f64();
+                let faster = if ratio <= 1.0 {
+                    format!("candour, {:.1}×", 1.0 / ratio)
+                } else {
+                    format!("jrnl, {ratio:.1}×")
+                };
                 println!(
-                    "| {label} (`{ours}`) | {} | {} | {:.4} | {:.0}× |",
+                    "| {label} (`{ours}`) | {} | {} | {ratio:.3} | {faster} |",
                     ms(mine),
                     ms(theirs),
-                    mine.as_secs_f64() / theirs.as_secs_f64(),
-                    theirs.as_secs_f64() / mine.as_secs_f64()
                 );
             }
         }

@@ -14,7 +14,7 @@ use crate::vault::JournalKey;
 
 /// Rows decrypted per batch when a content filter is set: large enough to keep every
 /// core busy, small enough that `-n 5 --contains` stops early on a big journal.
-const BATCH: u64 = 512;
+const BATCH: u64 = 4096;
 
 /// Which entries to list.
 #[derive(Debug, Clone, Default)]
