@@ -3,8 +3,11 @@
 //! The floors sit just under what the built-in taxonomy achieves today, so a change
 //! that makes the tagger worse fails here. They are not the targets: the README and
 //! BENCHMARKS.md give the measured figures next to the targets they miss. The dev split
-//! is the one the cue families were tuned on; the holdout split was never looked at
-//! while tuning, and is the honest estimate of what a practitioner's own text gets.
+//! is the one the cue families were tuned on. The holdout split was not looked at while
+//! tuning until 2026-11-30, when its misses were read and a few cue families were
+//! widened; since then the `fresh` split, written by a separate author who never saw the
+//! rules and frozen before it was first scored, is the honest estimate of what a
+//! practitioner's own text gets.
 #![allow(clippy::print_stdout)]
 
 use candour::tagger::eval::{Corpus, Report, evaluate};
@@ -81,10 +84,10 @@ fn dev_split_stays_above_its_floors() {
         "dev",
         &report,
         &Floors {
-            f1: 0.78,
-            precision: 0.74,
-            recall: 0.80,
-            escalate: 0.80,
+            f1: 0.80,
+            precision: 0.75,
+            recall: 0.85,
+            escalate: 0.81,
             negatives_clean: 0.85,
         },
     );
@@ -97,11 +100,11 @@ fn holdout_split_stays_above_its_floors() {
         "holdout",
         &report,
         &Floors {
-            f1: 0.53,
-            precision: 0.58,
-            recall: 0.48,
-            escalate: 0.70,
-            negatives_clean: 0.75,
+            f1: 0.57,
+            precision: 0.63,
+            recall: 0.52,
+            escalate: 0.71,
+            negatives_clean: 0.86,
         },
     );
 }
