@@ -626,6 +626,32 @@ impl fmt::Debug for Payload {
 }
 
 impl Payload {
+    /// A copy that keeps the metadata (dates, tags, route, status and its history, share
+    /// level) and drops what a person wrote: the text, the reflection and the record.
+    /// Every field is named, so a new one has to be placed on one side or the other.
+    #[must_use]
+    pub fn clone_without_text(&self) -> Payload {
+        Payload {
+            version: self.version,
+            uuid: self.uuid,
+            occurred_at: self.occurred_at,
+            created_at: self.created_at,
+            text: String::new(),
+            tags: self.tags.clone(),
+            auto_tag: self.auto_tag,
+            removed_tags: self.removed_tags.clone(),
+            route: self.route,
+            route_reasons: Vec::new(),
+            status: self.status,
+            history: self.history.clone(),
+            edited_at: Vec::new(),
+            starred: self.starred,
+            share: self.share,
+            reflection: None,
+            record: DilemmaRecord::default(),
+        }
+    }
+
     /// A fresh payload for new text.
     pub fn new(text: String, occurred_at: DateTime<FixedOffset>, now: DateTime<Utc>) -> Self {
         Payload {

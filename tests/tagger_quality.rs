@@ -110,6 +110,22 @@ fn holdout_split_stays_above_its_floors() {
 }
 
 #[test]
+fn fresh_split_stays_above_its_floors() {
+    let report = measure("fresh");
+    check(
+        "fresh",
+        &report,
+        &Floors {
+            f1: 0.56,
+            precision: 0.54,
+            recall: 0.57,
+            escalate: 0.69,
+            negatives_clean: 0.76,
+        },
+    );
+}
+
+#[test]
 fn every_category_is_found_at_least_sometimes_on_the_holdout() {
     let report = measure("holdout");
     for (id, counts) in &report.per_category {

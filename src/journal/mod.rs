@@ -66,6 +66,24 @@ pub struct Entry {
     pub payload: Payload,
 }
 
+impl Entry {
+    /// A copy without what a person wrote (text, evidence, reflection, record): enough
+    /// for dates, categories, status, route and share level, as pattern checks and
+    /// counts need, at a fraction of the memory.
+    #[must_use]
+    pub fn outline(&self) -> Entry {
+        let mut payload = self.payload.clone_without_text();
+        for tag in &mut payload.tags {
+            tag.evidence = Vec::new();
+        }
+        Entry {
+            id: self.id,
+            updated_at: self.updated_at,
+            payload,
+        }
+    }
+}
+
 /// Options for [`Journal::init`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct InitOptions {

@@ -47,28 +47,48 @@ footer { margin: 2.5rem 0 1rem; font-size: .8rem; color: var(--muted); }
 pub fn render(summary: &Summary) -> String {
     let chart = chart(summary);
     let markdown = markdown::render_with_chart(summary, chart.as_deref());
+    let mut page = page_head(summary);
+    page.push_str(&fragment(&markdown));
+    page.push_str(&page_foot(summary));
+    page
+}
+
+/// Markdown rendered as HTML. Whole blocks (a summary's opening, a batch of entries)
+/// render the same apart as together, which lets a long export stream its page.
+pub fn fragment(markdown: &str) -> String {
     let mut body = String::with_capacity(markdown.len() * 2);
     let options = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
-    html::push_html(&mut body, Parser::new_ext(&markdown, options));
+    html::push_html(&mut body, Parser::new_ext(markdown, options));
+    body
+}
+
+/// The page up to the start of its content: doctype, policy, title and style.
+pub fn page_head(summary: &Summary) -> String {
     let title = match (summary.template, summary.audience) {
         (Template::NmcReflectiveAccount, _) => "Reflective account",
         (Template::Summary, Audience::Supervision) => "Supervision summary",
         (Template::Summary, Audience::Manager) => "Line-manager summary",
     };
-    let mut page = String::with_capacity(body.len() + STYLE.len() + 1024);
+    let mut page = String::with_capacity(STYLE.len() + 1024);
     let _ = write!(
         page,
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
-         <meta name=\"generator\" content=\"candour\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}\
-         <footer>Prepared with candour on {}. Keep this document as private as the conversation it is for.</footer>\n\
-         </main>\n</body>\n</html>\n",
+         <meta name=\"generator\" content=\"candour\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
         escape(title),
-        escape(&summary.generated_at.format("%-d %B %Y").to_string()),
         escape(&summary.generated_at.format("%-d %B %Y").to_string()),
     );
     page
+}
+
+/// The end of the page after its content.
+pub fn page_foot(summary: &Summary) -> String {
+    format!(
+        "<footer>Prepared with candour on {}. Keep this document as private as the conversation it is for.</footer>\n\
+         </main>\n</body>\n</html>\n",
+        escape(&summary.generated_at.format("%-d %B %Y").to_string()),
+    )
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -88,7 +108,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// A horizontal bar chart of situations per category, as inline SVG.
-fn chart(summary: &Summary) -> Option<String> {
+pub fn chart(summary: &Summary) -> Option<String> {
     if summary.counts.is_empty() {
         return None;
     }

@@ -13,20 +13,63 @@ pub fn render(summary: &Summary) -> String {
 /// Renders `summary` as Markdown, placing `chart` (trusted HTML made by
 /// [`super::html`]) after the table of counts.
 pub fn render_with_chart(summary: &Summary, chart: Option<&str>) -> String {
-    let mut out = String::with_capacity(4096 + summary.entries.len() * 2048);
-    match summary.template {
-        Template::NmcReflectiveAccount => nmc(summary, &mut out),
-        Template::Summary => match summary.audience {
-            Audience::Supervision => supervision(summary, chart, &mut out),
-            Audience::Manager => manager(summary, chart, &mut out),
-        },
+    if summary.template == Template::NmcReflectiveAccount {
+        let mut out = String::with_capacity(4096 + summary.entries.len() * 2048);
+        nmc(summary, &mut out);
+        return out;
+    }
+    let mut out = render_front(summary, chart);
+    out.push_str(&render_entries(summary.audience, 1, &summary.entries));
+    out.push_str(&render_end(summary));
+    out
+}
+
+/// The opening of a summary (not the NMC account): heading, agenda, counts, patterns,
+/// and for supervision the situations in brief, shared feelings, boundaries and
+/// standards. It reads only what [`super::SummaryEntry::outline`] keeps.
+pub fn render_front(summary: &Summary, chart: Option<&str>) -> String {
+    let mut out = String::with_capacity(4096 + summary.entries.len() * 128);
+    match summary.audience {
+        Audience::Supervision => supervision(summary, chart, &mut out),
+        Audience::Manager => {
+            heading(summary, "Summary for a line-manager conversation", &mut out);
+            counts(summary, chart, &mut out);
+        }
     }
     out
+}
+
+/// The full sections of `entries`, numbered from `first`: the body of a summary, which
+/// a long export renders a batch at a time after [`render_front`].
+pub fn render_entries(audience: Audience, first: usize, entries: &[SummaryEntry]) -> String {
+    let mut out = String::with_capacity(entries.len() * 2048);
+    for (i, e) in entries.iter().enumerate() {
+        match audience {
+            Audience::Supervision => situation(first + i, e, audience, &mut out),
+            Audience::Manager => manager_entry(first + i, e, &mut out),
+        }
+    }
+    out
+}
+
+/// What closes a summary after its entries.
+pub fn render_end(summary: &Summary) -> String {
+    if summary.audience == Audience::Manager && summary.entries.is_empty() {
+        return "No situations shared with the line manager in this period.\n\n".to_owned();
+    }
+    String::new()
 }
 
 /// Escapes text so Markdown shows it literally (no headings, links or emphasis from
 /// what the user wrote).
 pub fn escape(text: &str) -> String {
+    if needs_no_escape(text) {
+        return text.to_owned();
+    }
+    escape_lines(text)
+}
+
+fn escape_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
@@ -36,15 +79,16 @@ pub fn escape(text: &str) -> String {
         // A leading "#", ">", "-", "+" or "=" would start a block; "12." or "12)" a list.
         let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
         let list_marker = digits > 0 && matches!(trimmed.as_bytes().get(digits), Some(b'.' | b')'));
-        let chars: Vec<char> = trimmed.chars().collect();
-        for (i, &c) in chars.iter().enumerate() {
+        let mut chars = trimmed.chars().enumerate().peekable();
+        while let Some((i, c)) = chars.next() {
+            let after = chars.peek().map(|&(_, next)| next);
             let block_start = i == 0 && matches!(c, '#' | '>' | '-' | '+' | '=' | '[');
             // "]" only matters where it could close a link: before "(", "[" or ":".
-            let link_close = c == ']' && matches!(chars.get(i + 1), Some('(' | '[' | ':'));
+            let link_close = c == ']' && matches!(after, Some('(' | '[' | ':'));
             let escape_it = matches!(c, '\\' | '`' | '*' | '_' | '<' | '>' | '|' | '&' | '~')
                 || block_start
                 || link_close
-                || (c == '!' && chars.get(i + 1) == Some(&'['))
+                || (c == '!' && after == Some('['))
                 || (list_marker && i == digits);
             if escape_it {
                 out.push('\\');
@@ -53,6 +97,37 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// True when [`escape`] would return `text` unchanged: one line, no leading space, no
+/// character Markdown treats specially, and no block or list marker at the start. Most
+/// of a summary's text is like that, and a long summary escapes a great deal of it.
+fn needs_no_escape(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let special = |b: &u8| {
+        matches!(
+            b,
+            b'\n'
+                | b'\r'
+                | b'\\'
+                | b'`'
+                | b'*'
+                | b'_'
+                | b'<'
+                | b'>'
+                | b'|'
+                | b'&'
+                | b'~'
+                | b'!'
+                | b']'
+        )
+    };
+    let starts_block = bytes.first().is_some_and(|b| {
+        b.is_ascii_whitespace()
+            || b.is_ascii_digit()
+            || matches!(b, b'#' | b'-' | b'+' | b'=' | b'[')
+    });
+    !starts_block && !bytes.iter().any(special)
 }
 
 fn date(at: chrono::DateTime<chrono::FixedOffset>) -> String {
@@ -161,7 +236,7 @@ fn supervision(summary: &Summary, chart: Option<&str>, out: &mut String) {
     let feelings: Vec<(&SummaryEntry, &str)> = summary
         .entries
         .iter()
-        .filter_map(|e| section_text(e, &["feelings", "looking-in", "personal"]).map(|t| (e, t)))
+        .filter_map(|e| section_text(e, &super::FEELINGS_SECTIONS).map(|t| (e, t)))
         .collect();
     let _ = writeln!(out, "## 3. Feelings shared\n");
     if feelings.is_empty() {
@@ -205,74 +280,61 @@ fn supervision(summary: &Summary, chart: Option<&str>, out: &mut String) {
     let _ = writeln!(out);
 
     let _ = writeln!(out, "## 6–8. Situations in full\n");
-    for (i, e) in summary.entries.iter().enumerate() {
-        situation(i + 1, e, Audience::Supervision, out);
-    }
 }
 
-fn manager(summary: &Summary, chart: Option<&str>, out: &mut String) {
-    heading(summary, "Summary for a line-manager conversation", out);
-    counts(summary, chart, out);
-    for (i, e) in summary.entries.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "## {}. {} — {}\n",
-            i + 1,
-            date(e.occurred_at),
-            escape(&e.title)
-        );
-        let _ = writeln!(out, "- **What happened:** {}", escape(&full_text(e)));
-        record_lines(e, out);
-        let names: Vec<String> = e.categories.iter().map(|c| escape(&c.name)).collect();
-        if !names.is_empty() {
-            let _ = writeln!(out, "- **Boundaries:** {}", names.join("; "));
-        }
-        let mut policies: Vec<&str> = Vec::new();
-        for p in e.categories.iter().flat_map(|c| c.policies.iter()) {
-            if !policies.contains(&p.as_str()) {
-                policies.push(p);
-            }
-        }
-        if !policies.is_empty() {
-            let _ = writeln!(
-                out,
-                "- **Policy to look at:** {}",
-                escape(&policies.join("; "))
-            );
-        }
-        let _ = writeln!(
-            out,
-            "- **Route suggested:** {} · **status:** {}",
-            e.route, e.status
-        );
-        if let Some(declare) = e.prompts.sections.iter().find(|s| s.key == "declare") {
-            let _ = writeln!(out, "- **To declare or record:**");
-            for q in &declare.prompts {
-                let _ = writeln!(out, "  - {}", escape(q));
-            }
-        }
-        if !e.actions.is_empty() {
-            let _ = writeln!(out, "- **Actions asked for:**");
-            for a in &e.actions {
-                let _ = writeln!(out, "  - {}{}", escape(&a.text), due(a.due));
-            }
-        }
-        let shared: Vec<_> = e
-            .reflection
-            .iter()
-            .filter(|s| matches!(s.id.as_str(), "now-what" | "action-plan"))
-            .collect();
-        for s in shared {
-            let _ = writeln!(out, "- **{}:** {}", escape(&s.heading), escape(&s.text));
-        }
-        let _ = writeln!(out);
+fn manager_entry(n: usize, e: &SummaryEntry, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "## {}. {} — {}\n",
+        n,
+        date(e.occurred_at),
+        escape(&e.title)
+    );
+    let _ = writeln!(out, "- **What happened:** {}", escape(&full_text(e)));
+    record_lines(e, out);
+    let names: Vec<String> = e.categories.iter().map(|c| escape(&c.name)).collect();
+    if !names.is_empty() {
+        let _ = writeln!(out, "- **Boundaries:** {}", names.join("; "));
     }
-    if summary.entries.is_empty() {
+    let mut policies: Vec<&str> = Vec::new();
+    for p in e.categories.iter().flat_map(|c| c.policies.iter()) {
+        if !policies.contains(&p.as_str()) {
+            policies.push(p);
+        }
+    }
+    if !policies.is_empty() {
         let _ = writeln!(
             out,
-            "No situations shared with the line manager in this period.\n"
+            "- **Policy to look at:** {}",
+            escape(&policies.join("; "))
         );
     }
+    let _ = writeln!(
+        out,
+        "- **Route suggested:** {} · **status:** {}",
+        e.route, e.status
+    );
+    if let Some(declare) = e.prompts.sections.iter().find(|s| s.key == "declare") {
+        let _ = writeln!(out, "- **To declare or record:**");
+        for q in &declare.prompts {
+            let _ = writeln!(out, "  - {}", escape(q));
+        }
+    }
+    if !e.actions.is_empty() {
+        let _ = writeln!(out, "- **Actions asked for:**");
+        for a in &e.actions {
+            let _ = writeln!(out, "  - {}{}", escape(&a.text), due(a.due));
+        }
+    }
+    let shared: Vec<_> = e
+        .reflection
+        .iter()
+        .filter(|s| matches!(s.id.as_str(), "now-what" | "action-plan"))
+        .collect();
+    for s in shared {
+        let _ = writeln!(out, "- **{}:** {}", escape(&s.heading), escape(&s.text));
+    }
+    let _ = writeln!(out);
 }
 
 fn nmc(summary: &Summary, out: &mut String) {
@@ -469,5 +531,12 @@ mod tests {
         assert_eq!(escape("12. not a list"), "12\\. not a list");
         assert_eq!(escape("- not a bullet"), "\\- not a bullet");
         assert_eq!(escape("a - b"), "a - b");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_shortcut_changes_nothing(text in "[ a-z0-9#>+=\\-\\[\\]().!*_`<|&~\\\\\n\r]{0,24}") {
+            proptest::prop_assert_eq!(escape(&text), super::escape_lines(&text));
+        }
     }
 }

@@ -600,3 +600,54 @@ fn exports_and_imports_leave_no_plaintext_in_the_journal() {
     other.assert_no_plaintext("CANARY-TRANSFER-9");
     other.assert_integrity();
 }
+
+#[test]
+fn a_long_summary_written_in_passes_matches_the_same_entries_chosen_by_id() {
+    // 600 entries: the second pass renders them a few hundred at a time, so numbering,
+    // page structure and the opening sections must come out exactly as when the whole
+    // document is built at once (which is how entries chosen by id are exported).
+    let env = env();
+    let entries: Vec<serde_json::Value> = (0..600)
+        .map(|i| {
+            let text = [
+                "The daughter gave me a voucher after the visit and I said I would ask my manager.",
+                "A patient asked for my personal number because he is moving to another ward.",
+                "A former client sent me a friend request on Facebook.",
+                "I told a worried mum about my own son's diagnosis.",
+            ][i % 4];
+            serde_json::json!({
+                "title": format!("Situation {i}."),
+                "body": format!("{text} Mrs Jones was there; call 07700 900{:03}.", i % 1000),
+                "date": format!("2026-{:02}-{:02}", i % 10 + 1, i % 28 + 1),
+                "time": "09:30",
+                "tags": [],
+                "starred": false,
+            })
+        })
+        .collect();
+    let file = env.root().join("many.json");
+    let doc = serde_json::json!({ "tags": {}, "entries": entries });
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    env.ok(&["import", "--format", "jrnl-json", file.to_str().unwrap()]);
+    let ids: Vec<String> = (1..=600).map(|i| i.to_string()).collect();
+    for audience in ["supervision", "manager"] {
+        for format in ["md", "html"] {
+            let whole = env.read(&["export", "--all", "--for", audience, "--format", format]);
+            let mut by_id = vec!["export", "--for", audience, "--format", format];
+            by_id.extend(ids.iter().map(String::as_str));
+            let chosen = env.read(&by_id);
+            assert!(
+                whole.contains("600."),
+                "{audience} {format}: the last entry is numbered"
+            );
+            assert!(
+                !whole.contains("07700"),
+                "{audience} {format}: phone numbers redacted"
+            );
+            assert!(
+                whole == chosen,
+                "{audience} {format}: the two documents differ"
+            );
+        }
+    }
+}

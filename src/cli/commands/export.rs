@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 
 use crate::cli::context::Context;
 use crate::cli::error::{CliError, usage};
@@ -157,26 +158,24 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<(), CliError> {
             &mut writer,
             &mut damaged,
         )?
+    } else if args.ids.is_empty() && args.template == Template::Summary {
+        write_document(
+            ctx,
+            args,
+            &taxonomy,
+            &journal,
+            &key,
+            &query,
+            from,
+            redactor.as_ref(),
+            &mut writer,
+            &mut damaged,
+        )?
     } else {
+        // Entries chosen by id: few, so built in one go.
         let mut entries = Vec::new();
-        if args.ids.is_empty() {
-            let total = journal.count()?;
-            let bar = ctx.ui.progress(total, "Reading");
-            journal.scan(
-                &key,
-                &query,
-                &mut |batch| {
-                    bar.inc(batch.len() as u64);
-                    entries.extend(batch);
-                    Ok(())
-                },
-                &mut |id, _| damaged.push(id),
-            )?;
-            bar.finish_and_clear();
-        } else {
-            for id in &args.ids {
-                entries.push(journal.entry(&key, *id)?);
-            }
+        for id in &args.ids {
+            entries.push(journal.entry(&key, *id)?);
         }
         let actions = journal.actions(&key)?;
         let sessions = journal.sessions(&key)?;
@@ -190,26 +189,14 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<(), CliError> {
             redactor: redactor.as_ref(),
             from,
             now: ctx.now,
-            include_unshared: args.all || !args.ids.is_empty(),
+            include_unshared: true,
         });
         let text = match args.format {
             Format::Html => html::render(&summary),
             Format::Md | Format::Json => markdown::render(&summary),
         };
         writer.write_all(text.as_bytes())?;
-        let withheld = if summary.withheld > 0 {
-            format!(
-                " ({} not shared with {} left out)",
-                summary.withheld, args.audience
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            "{} situation{}{withheld}",
-            summary.entries.len(),
-            if summary.entries.len() == 1 { "" } else { "s" }
-        )
+        situations_note(summary.entries.len(), summary.withheld, args.audience)
     };
     writer.finish()?;
     if let Some(out) = &args.output {
@@ -231,6 +218,152 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<(), CliError> {
         return Err(crate::error::Error::SomeEntriesDamaged { ids: damaged }.into());
     }
     Ok(())
+}
+
+/// "3 situations (2 not shared with supervision left out)".
+fn situations_note(shown: usize, withheld: usize, audience: Audience) -> String {
+    let withheld = if withheld > 0 {
+        format!(" ({withheld} not shared with {audience} left out)")
+    } else {
+        String::new()
+    };
+    format!(
+        "{shown} situation{}{withheld}",
+        if shown == 1 { "" } else { "s" }
+    )
+}
+
+/// A Markdown or HTML summary of a period, written in two passes over the journal so
+/// memory stays flat however many entries it covers: the first keeps an outline of each
+/// entry (enough for the counts, patterns and the opening sections), the second renders
+/// each entry in full and writes it out straight away. Both passes read the same
+/// snapshot of the database, so they see the same entries.
+#[allow(clippy::too_many_arguments)] // one export, many independent settings
+fn write_document(
+    ctx: &mut Context,
+    args: &ExportArgs,
+    taxonomy: &crate::taxonomy::Taxonomy,
+    journal: &Journal,
+    key: &JournalKey,
+    query: &Query,
+    from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    redactor: Option<&Redactor>,
+    writer: &mut Output,
+    damaged: &mut Vec<EntryId>,
+) -> Result<String, CliError> {
+    let actions = journal.actions(key)?;
+    let sessions = journal.sessions(key)?;
+    let input = report::Input {
+        taxonomy,
+        entries: &[],
+        actions: &actions,
+        sessions: &sessions,
+        audience: args.audience,
+        template: args.template,
+        redactor,
+        from,
+        now: ctx.now,
+        include_unshared: args.all,
+    };
+    let views = report::Views::new(&input);
+    let total = journal.count()?;
+
+    let mut candidates: Vec<Entry> = Vec::new();
+    let mut outlines: Vec<report::SummaryEntry> = Vec::new();
+    // The opening sections name each category's crossing note and each reference once,
+    // so outlines keep them only where they first appear.
+    let mut seen_categories = std::collections::HashSet::new();
+    let mut seen_references = std::collections::HashSet::new();
+    let bar = ctx.ui.progress(total, "Reading");
+    journal.scan(
+        key,
+        query,
+        &mut |batch| {
+            bar.inc(batch.len() as u64);
+            let shared: Vec<&Entry> = batch.iter().filter(|e| views.shares(e)).collect();
+            for mut outline in views.outlines_of(&shared) {
+                for c in &mut outline.categories {
+                    if !seen_categories.insert(c.id.clone()) {
+                        c.crossing = String::new();
+                    }
+                }
+                outline
+                    .prompts
+                    .references
+                    .retain(|r| seen_references.insert(r.clone()));
+                outlines.push(outline);
+            }
+            candidates.extend(batch.iter().map(Entry::outline));
+            Ok(())
+        },
+        &mut |id, _| damaged.push(id),
+    )?;
+    bar.finish_and_clear();
+    let withheld = candidates.len() - outlines.len();
+    let summary = views.summary(&candidates, outlines, withheld);
+    drop(candidates);
+
+    let html_page = args.format == Format::Html;
+    let front = if html_page {
+        let chart = html::chart(&summary);
+        let mut page = html::page_head(&summary);
+        page.push_str(&html::fragment(&markdown::render_front(
+            &summary,
+            chart.as_deref(),
+        )));
+        page
+    } else {
+        markdown::render_front(&summary, None)
+    };
+    writer.write_all(front.as_bytes())?;
+
+    let bar = ctx.ui.progress(total, "Writing");
+    let mut next = 1;
+    journal.scan(
+        key,
+        query,
+        &mut |batch| {
+            bar.inc(batch.len() as u64);
+            let shared: Vec<&Entry> = batch.iter().filter(|e| views.shares(e)).collect();
+            // A few hundred entries at a time, each viewed and rendered on any core (an
+            // entry's section is whole blocks, so it renders the same on its own).
+            for chunk in shared.chunks(256) {
+                let texts: Vec<String> = chunk
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let view = [views.view(e)];
+                        let text = markdown::render_entries(args.audience, next + i, &view);
+                        if html_page {
+                            html::fragment(&text)
+                        } else {
+                            text
+                        }
+                    })
+                    .collect();
+                next += chunk.len();
+                for text in texts {
+                    writer.write_all(text.as_bytes())?;
+                }
+            }
+            Ok(())
+        },
+        // Damaged entries were counted in the first pass.
+        &mut |_, _| {},
+    )?;
+    bar.finish_and_clear();
+
+    let mut end = markdown::render_end(&summary);
+    if html_page {
+        end = html::fragment(&end);
+        end.push_str(&html::page_foot(&summary));
+    }
+    writer.write_all(end.as_bytes())?;
+    Ok(situations_note(
+        summary.entries.len(),
+        summary.withheld,
+        args.audience,
+    ))
 }
 
 fn has_filters(f: &FilterArgs) -> bool {
