@@ -83,6 +83,8 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<(), CliError> {
             batch
         }
     };
+    // The parsed batch holds everything now; the file's text can go before sealing.
+    drop(text);
     let bar = ctx.ui.progress(batch.entries.len() as u64, "Importing");
     let outcome = journal.import(&batch, &|n| bar.set_position(n as u64))?;
     bar.finish_and_clear();
