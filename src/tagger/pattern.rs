@@ -430,6 +430,11 @@ const COMMON: &[&str] = &[
     "they", "this", "to", "up", "us", "was", "we", "were", "with", "you", "your",
 ];
 
+/// True for a word of [`COMMON`] (kept sorted for this search).
+fn is_common(word: &str) -> bool {
+    COMMON.binary_search(&word).is_ok()
+}
+
 /// A set of words one of which every match must contain, chosen to be as rare as
 /// possible; `None` when a pattern has no such set (it is then always tried).
 fn anchors(node: &Node) -> Option<Vec<&str>> {
@@ -448,7 +453,7 @@ fn anchors(node: &Node) -> Option<Vec<&str>> {
         }
         Node::Seq(items) => items.iter().filter_map(anchors).min_by_key(|set| {
             set.iter()
-                .map(|w| if COMMON.contains(w) { 40 } else { 1 })
+                .map(|w| if is_common(w) { 40 } else { 1 })
                 .sum::<usize>()
         }),
         Node::Shared(inner) => inner
@@ -513,8 +518,14 @@ impl Matcher {
         if can_be_empty(&node) {
             return Err(PatternError::Empty);
         }
-        let anchor_words =
-            anchors(&node).map(|words| words.iter().map(|w| self.symbol(w)).collect::<Vec<u32>>());
+        let anchor_set = anchors(&node);
+        // A pattern anchored on a common word is tried everywhere instead.
+        let useful = anchor_set
+            .as_ref()
+            .is_some_and(|words| !words.iter().any(|w| is_common(w)));
+        let anchor_words = anchor_set
+            .filter(|_| useful)
+            .map(|words| words.iter().map(|w| self.symbol(w)).collect::<Vec<u32>>());
         let mut states = Vec::new();
         let accept = push(&mut states, State::Accept);
         let start = self.compile(&node, accept, &mut states)?;
@@ -555,9 +566,8 @@ impl Matcher {
                 }
             }
         }
-        let useful = anchors(&node).is_some_and(|words| !words.iter().any(|w| COMMON.contains(w)));
         self.unanchored.push(!useful);
-        if let Some(syms) = anchor_words.filter(|_| useful) {
+        if let Some(syms) = anchor_words {
             for sym in syms {
                 let list = self.by_anchor.entry(sym).or_default();
                 if list.last() != Some(&id) {
@@ -570,8 +580,13 @@ impl Matcher {
     }
 
     fn symbol(&mut self, word: &str) -> u32 {
+        // Most words are already known: look them up without allocating a key.
+        if let Some(&known) = self.symbols.get(word) {
+            return known;
+        }
         let next = u32::try_from(self.symbols.len()).unwrap_or(u32::MAX);
-        *self.symbols.entry(word.to_owned()).or_insert(next)
+        self.symbols.insert(word.to_owned(), next);
+        next
     }
 
     /// Compiles `node` so that it continues to `next`; returns its entry state.
@@ -985,6 +1000,11 @@ fn first_preds(program: &Program, state: usize, seen: &mut Vec<bool>, out: &mut 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn common_words_are_sorted_for_binary_search() {
+        assert!(super::COMMON.windows(2).all(|w| w[0] < w[1]));
+    }
+
     use super::*;
 
     fn tokens(text: &str) -> Vec<Token<'_>> {
