@@ -424,7 +424,7 @@ const MAX_ANCHORS: usize = 64;
 
 /// Words so common that a pattern anchored on them is woken by nearly every text.
 const COMMON: &[&str] = &[
-    "a", "about", "an", "and", "as", "at", "be", "been", "but", "by", "do", "did", "for", "from",
+    "a", "about", "an", "and", "as", "at", "be", "been", "but", "by", "did", "do", "for", "from",
     "had", "has", "have", "he", "her", "him", "his", "i", "i'm", "if", "in", "is", "it", "just",
     "me", "my", "not", "of", "on", "or", "our", "out", "she", "so", "that", "the", "their", "them",
     "they", "this", "to", "up", "us", "was", "we", "were", "with", "you", "your",
