@@ -10,27 +10,29 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::support::TestEnv;
+use crate::support::{JrnlEntry, TestEnv, write_jrnl_export};
 
 const KILLS: usize = 20;
 const ENTRIES: usize = 2000;
 
 /// A jrnl export of `ENTRIES` entries, half of them from 2015.
 fn write_import_file(path: &Path) {
-    let mut entries = Vec::with_capacity(ENTRIES);
-    for i in 0..ENTRIES {
-        let year = if i % 2 == 0 { 2015 } else { 2026 };
-        entries.push(serde_json::json!({
-            "title": format!("Entry {i}."),
-            "body": format!("The family of patient {i} offered me a voucher; I said I would ask my manager. {}", "More detail. ".repeat(i % 7)),
-            "date": format!("{year}-01-{:02}", i % 28 + 1),
-            "time": "10:00",
-            "tags": [],
-            "starred": false,
-        }));
-    }
-    let file = serde_json::json!({ "tags": {}, "entries": entries });
-    std::fs::write(path, serde_json::to_vec(&file).unwrap()).unwrap();
+    write_jrnl_export(
+        path,
+        (0..ENTRIES).map(|i| JrnlEntry {
+            title: format!("Entry {i}."),
+            body: format!(
+                "The family of patient {i} offered me a voucher; I said I would ask my manager. {}",
+                "More detail. ".repeat(i % 7)
+            ),
+            date: format!(
+                "{}-01-{:02}",
+                if i % 2 == 0 { 2015 } else { 2026 },
+                i % 28 + 1
+            ),
+            time: "10:00",
+        }),
+    );
 }
 
 fn count(env: &TestEnv) -> usize {

@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::support::{TestEnv, contains};
+use crate::support::{JrnlEntry, TestEnv, contains, write_jrnl_export};
 
 const CANARY: &str = "CANARY-MAINT-5e02";
 
@@ -23,21 +23,16 @@ fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
 
 /// Imports `count` entries (no auto-tagging) through a jrnl export, quickly.
 fn import_entries(env: &TestEnv, count: usize, body: &str) {
-    let entries: Vec<serde_json::Value> = (0..count)
-        .map(|i| {
-            serde_json::json!({
-                "title": format!("Entry {i}"),
-                "body": format!("{body} {i}"),
-                "date": format!("2026-01-{:02}", i % 28 + 1),
-                "time": "10:00",
-                "tags": [],
-                "starred": false,
-            })
-        })
-        .collect();
     let file = env.root().join("many.json");
-    let export = serde_json::json!({ "tags": {}, "entries": entries });
-    std::fs::write(&file, serde_json::to_vec(&export).unwrap()).unwrap();
+    write_jrnl_export(
+        &file,
+        (0..count).map(|i| JrnlEntry {
+            title: format!("Entry {i}"),
+            body: format!("{body} {i}"),
+            date: format!("2026-01-{:02}", i % 28 + 1),
+            time: "10:00",
+        }),
+    );
     env.ok(&[
         "import",
         "--format",

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::str::FromStr;
 
-use crate::support::TestEnv;
+use crate::support::{JrnlEntry, TestEnv, write_jrnl_export};
 
 const NOW: &str = "2026-11-25T12:00:00Z";
 
@@ -607,27 +607,24 @@ fn a_long_summary_written_in_passes_matches_the_same_entries_chosen_by_id() {
     // page structure and the opening sections must come out exactly as when the whole
     // document is built at once (which is how entries chosen by id are exported).
     let env = env();
-    let entries: Vec<serde_json::Value> = (0..600)
-        .map(|i| {
+    let file = env.root().join("many.json");
+    write_jrnl_export(
+        &file,
+        (0..600).map(|i| {
             let text = [
                 "The daughter gave me a voucher after the visit and I said I would ask my manager.",
                 "A patient asked for my personal number because he is moving to another ward.",
                 "A former client sent me a friend request on Facebook.",
                 "I told a worried mum about my own son's diagnosis.",
             ][i % 4];
-            serde_json::json!({
-                "title": format!("Situation {i}."),
-                "body": format!("{text} Mrs Jones was there; call 07700 900{:03}.", i % 1000),
-                "date": format!("2026-{:02}-{:02}", i % 10 + 1, i % 28 + 1),
-                "time": "09:30",
-                "tags": [],
-                "starred": false,
-            })
-        })
-        .collect();
-    let file = env.root().join("many.json");
-    let doc = serde_json::json!({ "tags": {}, "entries": entries });
-    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+            JrnlEntry {
+                title: format!("Situation {i}."),
+                body: format!("{text} Mrs Jones was there; call 07700 900{:03}.", i % 1000),
+                date: format!("2026-{:02}-{:02}", i % 10 + 1, i % 28 + 1),
+                time: "09:30",
+            }
+        }),
+    );
     env.ok(&["import", "--format", "jrnl-json", file.to_str().unwrap()]);
     let ids: Vec<String> = (1..=600).map(|i| i.to_string()).collect();
     for audience in ["supervision", "manager"] {

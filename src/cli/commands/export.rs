@@ -146,31 +146,17 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<(), CliError> {
     let (query, from) = selection(ctx, args, &journal, &key)?;
     let mut writer = Output::open(args.output.as_deref(), &recipients, args.armor)?;
     let mut damaged = Vec::new();
+    let source = Source {
+        journal: &journal,
+        key: &key,
+        query: &query,
+        from,
+        redactor: redactor.as_ref(),
+    };
     let summary_note = if args.format == Format::Json {
-        write_json(
-            ctx,
-            args,
-            &journal,
-            &key,
-            &query,
-            from,
-            redactor.as_ref(),
-            &mut writer,
-            &mut damaged,
-        )?
+        write_json(ctx, args, &source, &mut writer, &mut damaged)?
     } else if args.ids.is_empty() && args.template == Template::Summary {
-        write_document(
-            ctx,
-            args,
-            &taxonomy,
-            &journal,
-            &key,
-            &query,
-            from,
-            redactor.as_ref(),
-            &mut writer,
-            &mut damaged,
-        )?
+        write_document(ctx, args, &taxonomy, &source, &mut writer, &mut damaged)?
     } else {
         // Entries chosen by id: few, so built in one go.
         let mut entries = Vec::new();
@@ -220,6 +206,16 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// What an export reads: the unlocked journal, the selection and the redactor.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    journal: &'a Journal,
+    key: &'a JournalKey,
+    query: &'a Query,
+    from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    redactor: Option<&'a Redactor>,
+}
+
 /// "3 situations (2 not shared with supervision left out)".
 fn situations_note(shown: usize, withheld: usize, audience: Audience) -> String {
     let withheld = if withheld > 0 {
@@ -238,19 +234,21 @@ fn situations_note(shown: usize, withheld: usize, audience: Audience) -> String 
 /// entry (enough for the counts, patterns and the opening sections), the second renders
 /// each entry in full and writes it out straight away. Both passes read the same
 /// snapshot of the database, so they see the same entries.
-#[allow(clippy::too_many_arguments)] // one export, many independent settings
 fn write_document(
     ctx: &mut Context,
     args: &ExportArgs,
     taxonomy: &crate::taxonomy::Taxonomy,
-    journal: &Journal,
-    key: &JournalKey,
-    query: &Query,
-    from: Option<chrono::DateTime<chrono::FixedOffset>>,
-    redactor: Option<&Redactor>,
+    source: &Source<'_>,
     writer: &mut Output,
     damaged: &mut Vec<EntryId>,
 ) -> Result<String, CliError> {
+    let Source {
+        journal,
+        key,
+        query,
+        from,
+        redactor,
+    } = *source;
     let actions = journal.actions(key)?;
     let sessions = journal.sessions(key)?;
     let input = report::Input {
@@ -409,18 +407,20 @@ fn selection(
     Ok((query, from))
 }
 
-#[allow(clippy::too_many_arguments)] // one export, many independent settings
 fn write_json(
     ctx: &mut Context,
     args: &ExportArgs,
-    journal: &Journal,
-    key: &JournalKey,
-    query: &Query,
-    from: Option<chrono::DateTime<chrono::FixedOffset>>,
-    redactor: Option<&Redactor>,
+    source: &Source<'_>,
     writer: &mut Output,
     damaged: &mut Vec<EntryId>,
 ) -> Result<String, CliError> {
+    let Source {
+        journal,
+        key,
+        query,
+        from,
+        redactor,
+    } = *source;
     let header = Header {
         format: export_json::FORMAT.to_owned(),
         version: export_json::VERSION,

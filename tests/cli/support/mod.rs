@@ -378,3 +378,32 @@ fn find_canaries(text: &str) -> Vec<String> {
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// One entry as jrnl 4's JSON export writes it.
+pub struct JrnlEntry {
+    pub title: String,
+    pub body: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `HH:MM`.
+    pub time: &'static str,
+}
+
+/// Writes a jrnl JSON export of `entries` to `path`, for `import --format jrnl-json`.
+pub fn write_jrnl_export(path: &Path, entries: impl IntoIterator<Item = JrnlEntry>) {
+    let entries: Vec<serde_json::Value> = entries
+        .into_iter()
+        .map(|e| {
+            serde_json::json!({
+                "title": e.title,
+                "body": e.body,
+                "date": e.date,
+                "time": e.time,
+                "tags": [],
+                "starred": false,
+            })
+        })
+        .collect();
+    let file = serde_json::json!({ "tags": {}, "entries": entries });
+    fs::write(path, serde_json::to_vec(&file).expect("json")).expect("write the jrnl export");
+}
