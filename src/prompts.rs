@@ -49,17 +49,37 @@ pub fn for_entry(
     audience: Audience,
     model: ReflectiveModel,
 ) -> Prompts {
-    let categories: Vec<&Category> = entry
-        .payload
-        .category_ids()
-        .filter_map(|id| taxonomy.category(id))
-        .collect();
+    let categories = categories_of(taxonomy, entry);
     let sections = match audience {
         Audience::Supervision => supervision(entry, &categories, model),
         Audience::Manager => manager(entry, &categories, actions),
     };
+    Prompts {
+        audience,
+        model,
+        sections,
+        references: references_of(&categories),
+    }
+}
+
+/// The standards and guidance to look at for `entry`: its categories' references, each
+/// once, without building any prompt.
+pub fn references(taxonomy: &Taxonomy, entry: &Entry) -> Vec<String> {
+    references_of(&categories_of(taxonomy, entry))
+}
+
+/// The taxonomy's categories that `entry` is tagged with (unknown ids are skipped).
+fn categories_of<'t>(taxonomy: &'t Taxonomy, entry: &Entry) -> Vec<&'t Category> {
+    entry
+        .payload
+        .category_ids()
+        .filter_map(|id| taxonomy.category(id))
+        .collect()
+}
+
+fn references_of(categories: &[&Category]) -> Vec<String> {
     let mut references = Vec::new();
-    for c in &categories {
+    for c in categories {
         for r in &c.spec.references {
             let text = r.to_string();
             if !references.contains(&text) {
@@ -67,12 +87,7 @@ pub fn for_entry(
             }
         }
     }
-    Prompts {
-        audience,
-        model,
-        sections,
-        references,
-    }
+    references
 }
 
 fn push_unique(list: &mut Vec<String>, item: impl Into<String>) {

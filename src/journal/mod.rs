@@ -180,12 +180,6 @@ impl Journal {
         &self.store
     }
 
-    /// Loads the file-key cache so entries read before decrypt faster (done by scans
-    /// themselves; a command reading a handful of entries does not pay for it).
-    pub fn load_file_keys(&self, key: &JournalKey) {
-        warm_file_keys(&self.store, key);
-    }
-
     /// Saves newly learned file keys, if enough to be worth rewriting the cache.
     pub fn save_file_keys(&mut self) -> Result<(), Error> {
         let learned = file_keys::learned();

@@ -12,9 +12,13 @@ use crate::model::{CategoryId, EntryId, Route, Status};
 use crate::store::{RowFilter, Store};
 use crate::vault::JournalKey;
 
-/// Rows decrypted per batch when a content filter is set: large enough to keep every
-/// core busy, small enough that `-n 5 --contains` stops early on a big journal.
+/// Rows read and decrypted per page in a scan: large enough that both cores stay busy
+/// and the pauses between pages are few, small enough that memory stays flat.
 const BATCH: u64 = 4096;
+
+/// The first page of a listing with a limit (`-n 5 --contains`): often enough on its
+/// own, so a small one lets the listing stop early on a big journal.
+const FIRST_PAGE: u64 = 512;
 
 /// Which entries to list.
 #[derive(Debug, Clone, Default)]
@@ -153,8 +157,13 @@ pub(super) fn run(store: &Store, key: &JournalKey, query: &Query) -> Result<List
     let needle = query.contains.as_deref().map(str::to_lowercase);
     // Pages of rows, each decrypted on all cores: memory stays flat however large the
     // journal, and with a limit the scan stops once enough entries matched.
-    filter.limit = Some(BATCH);
+    let mut page = if query.limit.is_some() {
+        FIRST_PAGE
+    } else {
+        BATCH
+    };
     loop {
+        filter.limit = Some(page);
         let rows = store.read().entries(&filter)?;
         let Some(last) = rows.last() else { break };
         filter.before = Some((last.occurred_at, last.id.0));
@@ -168,9 +177,10 @@ pub(super) fn run(store: &Store, key: &JournalKey, query: &Query) -> Result<List
             listing.entries.truncate(limit);
             break;
         }
-        if (fetched as u64) < BATCH {
+        if (fetched as u64) < page {
             break;
         }
+        page = BATCH;
     }
     Ok(listing)
 }

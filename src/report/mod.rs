@@ -263,8 +263,8 @@ impl<'a> Views<'a> {
         entries.par_iter().map(|e| self.view(e)).collect()
     }
 
-    /// The outlines of `entries` ([`SummaryEntry::outline`]), without redacting the
-    /// parts an outline drops.
+    /// The outlines of `entries` ([`SummaryEntry::outline`]), without building or
+    /// redacting the parts an outline drops (body, evidence, prompts).
     pub fn outlines_of(&self, entries: &[&Entry]) -> Vec<SummaryEntry> {
         entries.par_iter().map(|e| self.outline_view(e)).collect()
     }
@@ -278,11 +278,16 @@ impl<'a> Views<'a> {
                 .retain(|s| FEELINGS_SECTIONS.contains(&s.id.as_str()));
             r
         });
-        self.view(&light).outline()
+        self.view_with(&light, false).outline()
     }
 
     /// The view of one entry.
     pub fn view(&self, e: &Entry) -> SummaryEntry {
+        self.view_with(e, true)
+    }
+
+    /// The view of one entry; unless `full`, its prompts are only their references.
+    fn view_with(&self, e: &Entry, full: bool) -> SummaryEntry {
         let input = self.input;
         let redact = |text: &str| self.redact(text);
         let p = &e.payload;
@@ -321,13 +326,17 @@ impl<'a> Views<'a> {
             outcome: p.record.outcome.as_deref().map(redact),
         };
         let own_actions = self.actions_of.get(&e.id).map_or(&[][..], Vec::as_slice);
-        let mut prompts = prompts::for_entry(
-            input.taxonomy,
-            e,
-            own_actions,
-            input.audience,
-            crate::model::ReflectiveModel::Rolfe,
-        );
+        let model = crate::model::ReflectiveModel::Rolfe;
+        let mut prompts = if full {
+            prompts::for_entry(input.taxonomy, e, own_actions, input.audience, model)
+        } else {
+            Prompts {
+                audience: input.audience,
+                model,
+                sections: Vec::new(),
+                references: prompts::references(input.taxonomy, e),
+            }
+        };
         for section in &mut prompts.sections {
             for prompt in &mut section.prompts {
                 *prompt = self.redact_prompt(prompt);
