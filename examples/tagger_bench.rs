@@ -1,4 +1,5 @@
-//! The tagger's speed: taxonomy load + compile, and classifying a 2,000-word text.
+//! The tagger's speed: taxonomy load + compile, learned lexicon load, and classifying a
+//! 2,000-word text.
 //!
 //! ```text
 //! cargo run --release --example tagger_bench
@@ -12,6 +13,7 @@
 use std::time::{Duration, Instant};
 
 use candour::tagger::eval::Corpus;
+use candour::tagger::learned::{EMBEDDED, Lexicon};
 use candour::taxonomy::{DEFAULT_TOML, Taxonomy};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -31,6 +33,17 @@ fn main() -> anyhow::Result<()> {
             })
             .collect(),
     );
+    let lexicon = median(
+        (0..15)
+            .map(|_| {
+                let start = Instant::now();
+                let lexicon = Lexicon::parse(EMBEDDED);
+                let elapsed = start.elapsed();
+                assert!(lexicon.is_ok());
+                elapsed
+            })
+            .collect(),
+    );
     let corpus = Corpus::parse(include_str!("../tests/fixtures/tagger/corpus.toml"))
         .map_err(anyhow::Error::msg)?;
     let mut text = String::new();
@@ -44,25 +57,34 @@ fn main() -> anyhow::Result<()> {
     }
     let words = text.split_whitespace().count();
     let taxonomy = Taxonomy::builtin();
-    let classify = median(
-        (0..50)
-            .map(|_| {
-                let start = Instant::now();
-                let found = candour::tagger::classify(taxonomy, &text);
-                let elapsed = start.elapsed();
-                assert!(!found.categories.is_empty());
-                elapsed
-            })
-            .collect(),
-    );
+    let timed = |lexicon: Option<&Lexicon>| {
+        median(
+            (0..50)
+                .map(|_| {
+                    let start = Instant::now();
+                    let found = candour::tagger::classify_with(taxonomy, lexicon, &text);
+                    let elapsed = start.elapsed();
+                    assert!(!found.categories.is_empty());
+                    elapsed
+                })
+                .collect(),
+        )
+    };
+    let classify = timed(taxonomy.lexicon());
+    let cues_only = timed(None);
     println!(
         "taxonomy load + compile: {:.1} ms (median of 15)",
         compile.as_secs_f64() * 1e3
     );
     println!(
-        "classify {words} words ({} bytes): {:.2} ms (median of 50)",
+        "learned lexicon load: {:.1} ms (median of 15)",
+        lexicon.as_secs_f64() * 1e3
+    );
+    println!(
+        "classify {words} words ({} bytes): {:.2} ms; with the cues alone {:.2} ms (medians of 50)",
         text.len(),
-        classify.as_secs_f64() * 1e3
+        classify.as_secs_f64() * 1e3,
+        cues_only.as_secs_f64() * 1e3
     );
     Ok(())
 }

@@ -6,7 +6,11 @@
 //! cargo run --release --example tagger_eval
 //! cargo run --release --example tagger_eval -- --split dev --misses
 //! cargo run --release --example tagger_eval -- --taxonomy my.toml --corpus my-corpus.toml
+//! cargo run --release --example tagger_eval -- --cues-only   # without the learned lexicon
 //! ```
+//!
+//! The learned lexicon is trained on the dev, holdout and fresh splits, so only the
+//! fresh2 split (and `train_lexicon --cv`) say how the blend does on unseen text.
 
 // An example prints its report.
 #![allow(clippy::print_stdout)]
@@ -14,7 +18,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
-use candour::tagger::eval::{Corpus, evaluate};
+use candour::tagger::eval::{Corpus, evaluate_with};
 use candour::taxonomy::Taxonomy;
 
 fn main() -> Result<()> {
@@ -25,13 +29,15 @@ fn main() -> Result<()> {
     let mut taxonomy_path: Option<PathBuf> = None;
     let mut split: Option<String> = None;
     let mut show_misses = false;
+    let mut cues_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--corpus" => corpus_path = args.next().context("--corpus FILE")?.into(),
             "--taxonomy" => taxonomy_path = Some(args.next().context("--taxonomy FILE")?.into()),
-            "--split" => split = Some(args.next().context("--split dev|holdout")?),
+            "--split" => split = Some(args.next().context("--split NAME")?),
             "--misses" => show_misses = true,
+            "--cues-only" => cues_only = true,
             other => bail!(
                 "unknown argument {other}; see the comment at the top of examples/tagger_eval.rs"
             ),
@@ -46,16 +52,23 @@ fn main() -> Result<()> {
     let corpus = Corpus::parse(&text).map_err(anyhow::Error::msg)?;
     let splits: Vec<Option<&str>> = match &split {
         Some(s) => vec![Some(s.as_str())],
-        None => vec![Some("dev"), Some("holdout"), None],
+        None => vec![
+            Some("dev"),
+            Some("holdout"),
+            Some("fresh"),
+            Some("fresh2"),
+            None,
+        ],
     };
     for s in splits {
-        let report = evaluate(&taxonomy, corpus.split(s));
+        let lexicon = if cues_only { None } else { taxonomy.lexicon() };
+        let report = evaluate_with(&taxonomy, lexicon, corpus.split(s));
         println!("## {}\n", s.unwrap_or("all"));
         println!("{}", report.table());
         if show_misses {
             for m in &report.misses {
                 let case = corpus.cases.iter().find(|c| c.id == m.id).context("case")?;
-                let result = candour::tagger::classify(&taxonomy, &case.text);
+                let result = candour::tagger::classify_with(&taxonomy, lexicon, &case.text);
                 let evidence: Vec<String> = result
                     .categories
                     .iter()

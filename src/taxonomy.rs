@@ -344,6 +344,10 @@ pub struct RuleSpec {
     pub reason: String,
 }
 
+fn learned_by_default() -> bool {
+    true
+}
+
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -354,6 +358,10 @@ pub struct TaxonomySpec {
     pub name: String,
     /// Minimum confidence for a category to be tagged.
     pub threshold: f64,
+    /// Whether candour's learned lexicon is blended into the categories it knows (by id);
+    /// `false` tags with this file's cues alone.
+    #[serde(default = "learned_by_default")]
+    pub learned: bool,
     /// Reusable pattern fragments.
     #[serde(default)]
     pub macros: BTreeMap<String, String>,
@@ -473,6 +481,13 @@ impl Taxonomy {
                 toml::from_str(DEFAULT_TOML).expect("the built-in taxonomy is valid");
             Taxonomy::compile_with(spec, "built-in", false).expect("the built-in taxonomy is valid")
         })
+    }
+
+    /// The learned lexicon blended into this taxonomy's categories, if it is used.
+    pub fn lexicon(&self) -> Option<&'static crate::tagger::learned::Lexicon> {
+        self.spec
+            .learned
+            .then(crate::tagger::learned::Lexicon::builtin)
     }
 
     /// Every pattern, compiled together.

@@ -17,6 +17,7 @@
 //! - categories come sorted by confidence, highest first, and all meet the threshold.
 
 pub mod eval;
+pub mod learned;
 pub mod normalise;
 pub mod pattern;
 
@@ -27,6 +28,8 @@ use serde::Serialize;
 
 use crate::model::{CategoryId, Evidence, Route};
 use crate::taxonomy::{Category, Modifier, PatternGroup, Scope, Taxonomy};
+
+use learned::{Lexicon, Scores};
 
 pub use normalise::Normalised;
 
@@ -80,14 +83,27 @@ impl Classification {
     }
 }
 
-/// Tags `text` with `taxonomy`.
+/// Tags `text` with `taxonomy` (and its learned lexicon, unless the taxonomy turns it off).
 pub fn classify(taxonomy: &Taxonomy, text: &str) -> Classification {
+    classify_with(taxonomy, taxonomy.lexicon(), text)
+}
+
+/// Tags `text` with `taxonomy` and, when given, a learned lexicon blended in (see
+/// [`learned`]); categories the lexicon does not know rest on their cues alone.
+pub fn classify_with(taxonomy: &Taxonomy, lexicon: Option<&Lexicon>, text: &str) -> Classification {
     let norm = Normalised::new(text);
     let analysis = Analysis::new(taxonomy, &norm);
+    let scores = lexicon.map(|l| l.score(&norm.text));
     let mut categories: Vec<Found> = taxonomy
         .categories
         .iter()
-        .filter_map(|category| analysis.category(category))
+        .filter_map(|category| {
+            let cues = analysis.category(category);
+            match &scores {
+                Some(scores) => analysis.blend(category, cues, scores),
+                None => cues,
+            }
+        })
         .filter(|found| found.confidence >= taxonomy.spec.threshold)
         .collect();
     // Stable: equal confidence keeps taxonomy order.
@@ -319,6 +335,79 @@ impl<'t, 'n> Analysis<'t, 'n> {
         })
     }
 
+    /// Blends a category's cue confidence with the lexicon's probability for it (when the
+    /// lexicon knows the category), and adds the lexicon's strongest words as evidence.
+    ///
+    /// The blended score `b·cues + (1 − b)·lexicon` is tagged from the lexicon's `cut`;
+    /// it is reported on the taxonomy's scale, so `cut` becomes the taxonomy threshold
+    /// and 1 stays 1.
+    fn blend(
+        &self,
+        category: &Category,
+        cues: Option<Found>,
+        scores: &Scores<'_>,
+    ) -> Option<Found> {
+        let id = category.id.as_str();
+        let Some(probability) = scores.probability(id) else {
+            return cues;
+        };
+        let settings = scores.settings();
+        let threshold = self.taxonomy.spec.threshold;
+        let from_cues = cues.as_ref().map_or(0.0, |f| f.confidence);
+        let blended = settings.blend * from_cues + (1.0 - settings.blend) * probability;
+        let confidence = if blended < settings.cut {
+            blended / settings.cut * threshold
+        } else {
+            threshold + (blended - settings.cut) / (1.0 - settings.cut) * (1.0 - threshold)
+        };
+        let confidence = if from_cues >= settings.trust {
+            confidence.max(from_cues)
+        } else {
+            confidence
+        };
+        let confidence = (confidence.clamp(0.0, 0.99) * 100.0).round() / 100.0;
+        if confidence < threshold {
+            return None;
+        }
+        // The cues' own words explain a category they found; the lexicon's strongest words
+        // are shown when it is the lexicon that found it.
+        let mut evidence = cues.map(|f| f.evidence).unwrap_or_default();
+        let learned = if from_cues >= threshold {
+            Vec::new()
+        } else {
+            scores.evidence(id)
+        };
+        for span in learned {
+            if evidence.len() >= MAX_EVIDENCE {
+                break;
+            }
+            let range = self.norm.source_span(span.clone());
+            if range.is_empty()
+                || evidence
+                    .iter()
+                    .any(|e| e.start < range.end && range.start < e.end)
+            {
+                continue;
+            }
+            evidence.push(Evidence {
+                text: self.norm.source_text(span).to_owned(),
+                start: range.start,
+                end: range.end,
+            });
+        }
+        if evidence.is_empty() {
+            // Nothing to show the user is nothing to tag.
+            return None;
+        }
+        evidence.sort_by_key(|e| e.start);
+        Some(Found {
+            id: category.id.clone(),
+            name: category.spec.name.clone(),
+            confidence,
+            evidence,
+        })
+    }
+
     /// The spans of a combination's patterns when all of them match within `scope`.
     fn combo(
         &self,
@@ -464,6 +553,7 @@ mod tests {
 version = 1
 name = "mini"
 threshold = 0.5
+learned = false
 context = ['patient*', '(family|families)', '(mr|mrs) {any}']
 pronouns = ['he', 'she', 'him', 'her']
 negations = ["didn't", 'not', 'declined']
@@ -698,6 +788,41 @@ reason = "it already happened"
             proptest::sample::select(vec!["gave", "me", "his", "number", "patient", "a", "of", "nhs", "\u{2019}", "HANDED", "gift", "family", ".", "\n\n", "é", "\u{202e}", "didn't", "cash", "he"]), 0..60)) {
             check_invariants(&mini(), &words.join(" "));
         }
+
+        #[test]
+        fn the_shipped_tagger_keeps_the_invariants(words in proptest::collection::vec(
+            proptest::sample::select(vec!["gave", "me", "his", "number", "patient", "visit", "day", "off", "friend", "request", "family", "money", "\u{2019}s", "HUG", "'", "''", ".", "\n\n", "é", "\u{202e}", "didn't", "cash", "she", "safeguarding", "training"]), 0..80)) {
+            check_invariants(Taxonomy::builtin(), &words.join(" "));
+        }
+
+        #[test]
+        fn the_shipped_tagger_never_panics(text in "\\PC{0,300}") {
+            check_invariants(Taxonomy::builtin(), &text);
+        }
+    }
+
+    #[test]
+    fn the_lexicon_adds_a_category_the_cues_miss_and_shows_its_words() {
+        let text = "His wife keeps leaving boxes of biscuits and a card at the nurses' station \
+                    for me personally.";
+        let taxonomy = Taxonomy::builtin();
+        let gifts = |c: &Classification| {
+            c.categories
+                .iter()
+                .find(|f| f.id.as_str() == "gifts-hospitality")
+                .cloned()
+        };
+        assert_eq!(gifts(&classify_with(taxonomy, None, text)), None);
+        let found = gifts(&classify(taxonomy, text)).expect("the lexicon finds the gift");
+        let words: Vec<&str> = found.evidence.iter().map(|e| e.text.as_str()).collect();
+        assert!(words.contains(&"biscuits"), "{words:?}");
+        check_invariants(taxonomy, text);
+    }
+
+    #[test]
+    fn a_taxonomy_can_turn_the_lexicon_off() {
+        assert!(mini().lexicon().is_none());
+        assert!(Taxonomy::builtin().lexicon().is_some());
     }
 
     fn check_invariants(taxonomy: &Taxonomy, text: &str) {

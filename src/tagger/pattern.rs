@@ -431,7 +431,7 @@ const COMMON: &[&str] = &[
 ];
 
 /// True for a word of [`COMMON`] (kept sorted for this search).
-fn is_common(word: &str) -> bool {
+pub(crate) fn is_common(word: &str) -> bool {
     COMMON.binary_search(&word).is_ok()
 }
 

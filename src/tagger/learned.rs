@@ -1,0 +1,701 @@
+//! The learned lexicon: one small logistic regression per category over the words and
+//! word pairs of a text, trained on the labelled corpus, blended with the cue families.
+//!
+//! Hand-written cue families are precise and explain themselves, but they only know the
+//! phrasings someone thought of; on text by another author they find about six in ten
+//! labels. The lexicon learns from whole labelled texts instead, so it also weighs the
+//! everyday words practitioners use for a situation ("popped in on my day off", "she
+//! found me on insta"). It knows no traps and no routes: those stay with the taxonomy.
+//!
+//! A category's confidence blends the two (see [`Lexicon::blend`]); the words with the
+//! strongest pull towards the category become evidence next to the matched cues, so a tag
+//! the lexicon added still shows the user why.
+//!
+//! The weights live in `schema/lexicon.tsv`, embedded in the binary and written by
+//! `cargo run --release --example train_lexicon` from `tests/fixtures/tagger/corpus.toml`.
+//! A test fails when the corpus changes and the file was not trained again.
+//!
+//! Features are those of a standard bag-of-words classifier: lower-cased words with a
+//! crude suffix stripped ("texting", "texted", "texts" are one feature) and adjacent
+//! word pairs, weighted by sublinear term frequency times smoothed inverse document
+//! frequency and scaled to unit length.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// The built-in lexicon's file.
+pub const EMBEDDED: &str = include_str!("../../schema/lexicon.tsv");
+
+/// Evidence phrases the lexicon adds per category.
+const MAX_LEARNED_EVIDENCE: usize = 3;
+
+/// A contribution below this (in log-odds) is too weak to show as evidence.
+const MIN_EVIDENCE_PULL: f64 = 0.05;
+
+/// How a lexicon is trained and blended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Inverse regularisation strength (larger fits the training texts more closely).
+    pub c: f64,
+    /// A feature must appear in at least this many training texts.
+    pub min_df: usize,
+    /// The share of the blended score that comes from the cue families.
+    pub blend: f64,
+    /// The blended score at which a category is tagged.
+    pub cut: f64,
+    /// A cue confidence at which the cue families tag a category whatever the lexicon
+    /// says (above 0.99: never).
+    pub trust: f64,
+    /// Gradient steps per category.
+    pub iterations: usize,
+}
+
+impl Default for Settings {
+    /// The settings of the built-in lexicon, chosen by five-fold cross-validation on the
+    /// training splits (see BENCHMARKS.md).
+    fn default() -> Settings {
+        Settings {
+            c: 4.0,
+            min_df: 3,
+            blend: 0.3,
+            cut: 0.35,
+            trust: 0.85,
+            iterations: 200,
+        }
+    }
+}
+
+/// A labelled text to learn from.
+#[derive(Debug, Clone, Copy)]
+pub struct Example<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its categories.
+    pub categories: &'a [String],
+}
+
+/// Per-category weights over a vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lexicon {
+    /// Category ids, in column order.
+    categories: Vec<String>,
+    /// Intercept per category.
+    bias: Vec<f64>,
+    /// Feature → row.
+    terms: HashMap<String, usize>,
+    /// Inverse document frequency per row.
+    idf: Vec<f64>,
+    /// Row-major weights: `weights[row * categories.len() + column]`.
+    weights: Vec<f64>,
+    /// How scores are blended with the cue families.
+    pub settings: Settings,
+    /// Identifies the training data (see [`fingerprint`]).
+    pub fingerprint: String,
+}
+
+/// A known feature found in a text.
+#[derive(Debug, Clone)]
+struct Feature {
+    /// Its row in the lexicon.
+    row: usize,
+    /// Its tf-idf value in this text (unit length over all features).
+    value: f64,
+    /// Its first occurrence, in the normalised text.
+    span: Range<usize>,
+    /// Whether it is worth showing as evidence (see [`telling`]).
+    telling: bool,
+}
+
+/// What the lexicon makes of one text.
+#[derive(Debug, Clone)]
+pub struct Scores<'l> {
+    lexicon: &'l Lexicon,
+    /// The features present in the text that the lexicon knows.
+    present: Vec<Feature>,
+    /// Probability per category column.
+    probabilities: Vec<f64>,
+}
+
+impl Scores<'_> {
+    /// How the lexicon that scored the text blends with the cue families.
+    pub fn settings(&self) -> Settings {
+        self.lexicon.settings
+    }
+
+    /// The probability the lexicon gives `category`, when it knows the category.
+    pub fn probability(&self, category: &str) -> Option<f64> {
+        self.lexicon
+            .column(category)
+            .map(|col| self.probabilities[col])
+    }
+
+    /// Spans (in the normalised text) of the features that pull hardest towards
+    /// `category`, strongest first.
+    pub fn evidence(&self, category: &str) -> Vec<Range<usize>> {
+        let Some(col) = self.lexicon.column(category) else {
+            return Vec::new();
+        };
+        let width = self.lexicon.categories.len();
+        let mut pulls: Vec<(f64, &Range<usize>)> = self
+            .present
+            .iter()
+            .filter(|f| f.telling)
+            .filter_map(|f| {
+                let pull = f.value * self.lexicon.weights[f.row * width + col];
+                (pull >= MIN_EVIDENCE_PULL).then_some((pull, &f.span))
+            })
+            .collect();
+        pulls.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
+        let mut chosen: Vec<Range<usize>> = Vec::new();
+        for (_, span) in pulls {
+            // A word inside a chosen pair (or a pair around a chosen word) adds nothing.
+            if chosen
+                .iter()
+                .any(|c| c.start < span.end && span.start < c.end)
+            {
+                continue;
+            }
+            chosen.push(span.clone());
+            if chosen.len() == MAX_LEARNED_EVIDENCE {
+                break;
+            }
+        }
+        chosen
+    }
+}
+
+impl Lexicon {
+    /// The lexicon built into candour.
+    ///
+    /// # Panics
+    /// Never for a binary built from this tree: a unit test parses the embedded file.
+    pub fn builtin() -> &'static Lexicon {
+        static BUILTIN: OnceLock<Lexicon> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            #[allow(clippy::expect_used)]
+            Lexicon::parse(EMBEDDED).expect("the built-in lexicon is valid")
+        })
+    }
+
+    /// The categories the lexicon knows, in column order.
+    pub fn categories(&self) -> &[String] {
+        &self.categories
+    }
+
+    fn column(&self, category: &str) -> Option<usize> {
+        self.categories.iter().position(|c| c == category)
+    }
+
+    /// Scores a normalised text (see [`super::Normalised`]).
+    pub fn score(&self, normalised: &str) -> Scores<'_> {
+        let width = self.categories.len();
+        // Row → (count, first span, worth showing), for the features the lexicon knows.
+        let mut seen: HashMap<usize, (u32, Range<usize>, bool)> = HashMap::new();
+        each_feature(normalised, |key, span| {
+            if let Some(&row) = self.terms.get(key) {
+                seen.entry(row).or_insert_with(|| (0, span, telling(key))).0 += 1;
+            }
+        });
+        let mut present: Vec<Feature> = seen
+            .into_iter()
+            .map(|(row, (count, span, telling))| Feature {
+                row,
+                value: tf(count) * self.idf[row],
+                span,
+                telling,
+            })
+            .collect();
+        // Text order, so evidence ties break the same way on every run.
+        present.sort_by_key(|f| f.span.start);
+        let norm = present
+            .iter()
+            .map(|f| f.value * f.value)
+            .sum::<f64>()
+            .sqrt();
+        if norm > 0.0 {
+            for f in &mut present {
+                f.value /= norm;
+            }
+        }
+        let mut z = self.bias.clone();
+        for f in &present {
+            let weights = &self.weights[f.row * width..(f.row + 1) * width];
+            for (zc, w) in z.iter_mut().zip(weights) {
+                *zc += f.value * w;
+            }
+        }
+        Scores {
+            lexicon: self,
+            present,
+            probabilities: z.into_iter().map(sigmoid).collect(),
+        }
+    }
+
+    /// Reads the tab-separated file written by [`Lexicon::to_tsv`].
+    pub fn parse(text: &str) -> Result<Lexicon, String> {
+        let mut settings = Settings::default();
+        let mut fingerprint = String::new();
+        let mut categories: Vec<String> = Vec::new();
+        let mut bias: Vec<f64> = Vec::new();
+        let mut terms = HashMap::new();
+        let mut idf = Vec::new();
+        let mut weights = Vec::new();
+        let number = |field: &str, line: usize| -> Result<f64, String> {
+            field
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("line {line}: {field:?} is not a number"))
+        };
+        for (i, line) in text.lines().enumerate() {
+            let n = i + 1;
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let key = fields.next().unwrap_or_default();
+            let rest: Vec<&str> = fields.collect();
+            match key {
+                "@fingerprint" => fingerprint = rest.join(""),
+                "@blend" => settings.blend = number(rest.first().copied().unwrap_or(""), n)?,
+                "@cut" => settings.cut = number(rest.first().copied().unwrap_or(""), n)?,
+                "@trust" => settings.trust = number(rest.first().copied().unwrap_or(""), n)?,
+                "@categories" => categories = rest.iter().map(|s| (*s).to_owned()).collect(),
+                "@bias" => {
+                    bias = rest
+                        .iter()
+                        .map(|f| number(f, n))
+                        .collect::<Result<_, _>>()?;
+                }
+                term => {
+                    if categories.is_empty() || rest.len() != categories.len() + 1 {
+                        return Err(format!(
+                            "line {n}: expected the term, its idf and {} weights",
+                            categories.len()
+                        ));
+                    }
+                    if terms.insert(term.to_owned(), idf.len()).is_some() {
+                        return Err(format!("line {n}: {term:?} appears twice"));
+                    }
+                    idf.push(number(rest[0], n)?);
+                    for f in &rest[1..] {
+                        weights.push(number(f, n)?);
+                    }
+                }
+            }
+        }
+        if categories.is_empty() || bias.len() != categories.len() {
+            return Err("the categories and their biases are missing or differ in number".into());
+        }
+        Ok(Lexicon {
+            categories,
+            bias,
+            terms,
+            idf,
+            weights,
+            settings,
+            fingerprint,
+        })
+    }
+
+    /// The lexicon as the tab-separated file [`Lexicon::parse`] reads.
+    pub fn to_tsv(&self, header: &str) -> String {
+        let mut out = String::new();
+        for line in header.lines() {
+            let _ = writeln!(out, "# {line}");
+        }
+        let _ = writeln!(out, "@fingerprint\t{}", self.fingerprint);
+        let _ = writeln!(out, "@blend\t{}", self.settings.blend);
+        let _ = writeln!(out, "@cut\t{}", self.settings.cut);
+        let _ = writeln!(out, "@trust\t{}", self.settings.trust);
+        let _ = writeln!(out, "@categories\t{}", self.categories.join("\t"));
+        let _ = writeln!(out, "@bias\t{}", join(&self.bias, 4));
+        let mut rows: Vec<(&String, &usize)> = self.terms.iter().collect();
+        rows.sort();
+        let width = self.categories.len();
+        for (term, &row) in rows {
+            let _ = writeln!(
+                out,
+                "{term}\t{:.4}\t{}",
+                self.idf[row],
+                join(&self.weights[row * width..(row + 1) * width], 3)
+            );
+        }
+        out
+    }
+
+    /// Trains a lexicon for `categories` on `examples`.
+    pub fn train(examples: &[Example<'_>], categories: &[String], settings: Settings) -> Lexicon {
+        let counted: Vec<BTreeMap<String, u32>> = examples
+            .iter()
+            .map(|e| counts(&super::Normalised::new(e.text).text))
+            .collect();
+        let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+        for doc in &counted {
+            for key in doc.keys() {
+                *df.entry(key).or_default() += 1;
+            }
+        }
+        let n = examples.len();
+        #[allow(clippy::cast_precision_loss)] // corpus sizes are far below 2^52
+        let idf_of = |d: usize| ((1 + n) as f64 / (1 + d) as f64).ln() + 1.0;
+        let mut terms = HashMap::new();
+        let mut idf = Vec::new();
+        for (key, &d) in &df {
+            if d >= settings.min_df {
+                terms.insert((*key).to_owned(), idf.len());
+                idf.push(idf_of(d));
+            }
+        }
+        let rows: Vec<Vec<(usize, f64)>> = counted
+            .iter()
+            .map(|doc| {
+                let mut row: Vec<(usize, f64)> = doc
+                    .iter()
+                    .filter_map(|(k, &c)| terms.get(k).map(|&r| (r, tf(c) * idf[r])))
+                    .collect();
+                let norm = row.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
+                if norm > 0.0 {
+                    for x in &mut row {
+                        x.1 /= norm;
+                    }
+                }
+                row
+            })
+            .collect();
+        let width = categories.len();
+        let mut weights = vec![0.0; idf.len() * width];
+        let mut bias = vec![0.0; width];
+        for (col, category) in categories.iter().enumerate() {
+            let labels: Vec<bool> = examples
+                .iter()
+                .map(|e| e.categories.contains(category))
+                .collect();
+            let (w, b) = fit(&rows, &labels, idf.len(), settings);
+            for (row, value) in w.into_iter().enumerate() {
+                weights[row * width + col] = value;
+            }
+            bias[col] = b;
+        }
+        Lexicon {
+            categories: categories.to_vec(),
+            bias,
+            terms,
+            idf,
+            weights,
+            settings,
+            fingerprint: fingerprint(examples, settings),
+        }
+    }
+}
+
+/// A short identifier of the training data and settings: if either changes, so does
+/// this (FNV-1a, 64 bits; it detects a stale file, it is not a security measure).
+pub fn fingerprint(examples: &[Example<'_>], settings: Settings) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes.iter().chain([0xff].iter()) {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(format!(
+        "{} {} {} {} {} {}",
+        settings.c,
+        settings.min_df,
+        settings.blend,
+        settings.cut,
+        settings.trust,
+        settings.iterations
+    )
+    .as_bytes());
+    for e in examples {
+        eat(e.text.as_bytes());
+        for c in e.categories {
+            eat(c.as_bytes());
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// L2-regularised logistic regression with balanced class weights, by Nesterov's
+/// accelerated gradient descent (the objective is smooth and strongly convex, so a fixed
+/// number of steps converges; no randomness, so training is reproducible).
+fn fit(
+    rows: &[Vec<(usize, f64)>],
+    labels: &[bool],
+    dims: usize,
+    settings: Settings,
+) -> (Vec<f64>, f64) {
+    let count = rows.len();
+    let positives = labels.iter().filter(|&&label| label).count();
+    if positives == 0 || positives == count {
+        return (vec![0.0; dims], if positives == 0 { -10.0 } else { 10.0 });
+    }
+    #[allow(clippy::cast_precision_loss)] // corpus sizes are far below 2^52
+    let (weight_pos, weight_neg) = (
+        count as f64 / (2.0 * positives as f64),
+        count as f64 / (2.0 * (count - positives) as f64),
+    );
+    // Each row has unit length, plus the intercept's 1: the gradient's Lipschitz constant
+    // is at most C · ¼ · 2 · Σ class weights + 1 (the regulariser).
+    #[allow(clippy::cast_precision_loss)]
+    let lipschitz = settings.c * 0.5 * count as f64 + 1.0;
+    let step = 1.0 / lipschitz;
+    let momentum = (lipschitz.sqrt() - 1.0) / (lipschitz.sqrt() + 1.0);
+    // The iterate and the look-ahead point; the last entry of each is the intercept.
+    let mut iterate = vec![0.0; dims + 1];
+    let mut ahead = iterate.clone();
+    let mut grad = vec![0.0; dims + 1];
+    for _ in 0..settings.iterations {
+        grad.fill(0.0);
+        for (row, &label) in rows.iter().zip(labels) {
+            let logit = ahead[dims] + row.iter().map(|&(j, value)| ahead[j] * value).sum::<f64>();
+            let class = if label { weight_pos } else { weight_neg };
+            let slope = settings.c * class * (sigmoid(logit) - f64::from(u8::from(label)));
+            for &(j, value) in row {
+                grad[j] += slope * value;
+            }
+            grad[dims] += slope;
+        }
+        // The regulariser pulls every weight but the intercept towards zero.
+        for (g, w) in grad.iter_mut().zip(&ahead).take(dims) {
+            *g += w;
+        }
+        for ((point, look), g) in iterate.iter_mut().zip(ahead.iter_mut()).zip(&grad) {
+            let next = *look - step * g;
+            *look = next + momentum * (next - *point);
+            *point = next;
+        }
+    }
+    let intercept = iterate.pop().unwrap_or_default();
+    (iterate, intercept)
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+fn tf(count: u32) -> f64 {
+    1.0 + f64::from(count).ln()
+}
+
+fn join(values: &[f64], places: usize) -> String {
+    let mut out = String::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        let rounded = format!("{v:.places$}");
+        // "-0.000" and "0.000" are both written "0", which keeps the file small.
+        if rounded
+            .trim_start_matches('-')
+            .trim_matches(['0', '.'])
+            .is_empty()
+        {
+            out.push('0');
+        } else {
+            out.push_str(&rounded);
+        }
+    }
+    out
+}
+
+/// The words of a normalised text, stemmed, with their spans.
+fn words(text: &str) -> Vec<(&str, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let is_word = |c: char| c.is_alphanumeric() || c == '\'';
+    for (at, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, is_word(c)) {
+            (None, true) => start = Some(at),
+            (Some(s), false) => {
+                let raw = &text[s..at];
+                let trimmed = raw.trim_matches('\'');
+                if !trimmed.is_empty() {
+                    let offset = s + (raw.len() - raw.trim_start_matches('\'').len());
+                    out.push((stem(trimmed), offset..offset + trimmed.len()));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Words that may pull a score but tell the user nothing as evidence on their own.
+const VAGUE: &[&str] = &[
+    "all", "any", "ask", "back", "can", "could", "day", "even", "get", "go", "got", "know", "like",
+    "now", "one", "really", "said", "say", "see", "some", "still", "there", "think", "time",
+    "today", "told", "too", "want", "what", "when", "would",
+];
+
+/// A feature is worth showing when one of its words is neither a function word nor vague.
+fn telling(key: &str) -> bool {
+    key.split(' ').any(|word| {
+        word.chars().count() > 2
+            && !super::pattern::is_common(word)
+            && VAGUE.binary_search(&word).is_err()
+    })
+}
+
+/// Strips one common suffix, keeping at least three characters.
+fn stem(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "s", "ly"] {
+        if let Some(base) = word.strip_suffix(suffix) {
+            if base.chars().count() >= 3 {
+                return base;
+            }
+        }
+    }
+    word
+}
+
+/// Calls `visit` with every word and every adjacent pair of words ("gave me"), and the
+/// span each covers, in text order.
+fn each_feature(text: &str, mut visit: impl FnMut(&str, Range<usize>)) {
+    let words = words(text);
+    let mut pair = String::new();
+    for (i, (word, span)) in words.iter().enumerate() {
+        visit(word, span.clone());
+        if let Some((next, next_span)) = words.get(i + 1) {
+            pair.clear();
+            pair.push_str(word);
+            pair.push(' ');
+            pair.push_str(next);
+            visit(&pair, span.start..next_span.end);
+        }
+    }
+}
+
+/// How often each feature occurs in a text.
+fn counts(text: &str) -> BTreeMap<String, u32> {
+    let mut out: BTreeMap<String, u32> = BTreeMap::new();
+    each_feature(text, |key, _| match out.get_mut(key) {
+        Some(count) => *count += 1,
+        None => {
+            out.insert(key.to_owned(), 1);
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example<'a>(text: &'a str, categories: &'a [String]) -> Example<'a> {
+        Example { text, categories }
+    }
+
+    #[test]
+    fn the_builtin_lexicon_parses_and_knows_every_builtin_category() {
+        let lexicon = Lexicon::builtin();
+        let taxonomy = crate::taxonomy::Taxonomy::builtin();
+        for category in &taxonomy.categories {
+            assert!(
+                lexicon.categories().contains(&category.id.to_string()),
+                "{}",
+                category.id
+            );
+        }
+        assert!(lexicon.terms.len() > 500);
+    }
+
+    #[test]
+    fn words_are_stemmed_and_keep_their_spans() {
+        let text = "she's texting me 'again' today";
+        let found = words(text);
+        let stems: Vec<&str> = found.iter().map(|(w, _)| *w).collect();
+        assert_eq!(stems, ["she'", "text", "me", "again", "today"]);
+        for (_, span) in &found {
+            assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+        }
+        assert_eq!(&text[found[3].1.clone()], "again");
+    }
+
+    #[test]
+    fn training_learns_a_separable_toy_problem_and_round_trips_through_the_file() {
+        let gift = vec!["gifts".to_owned()];
+        let none: Vec<String> = Vec::new();
+        let texts = [
+            ("the family gave me a box of chocolates", &gift),
+            ("his daughter gave me chocolates and flowers", &gift),
+            ("she offered me flowers to say thanks", &gift),
+            ("the rota is out and the ward is busy", &none),
+            ("ward round then the rota meeting", &none),
+            ("busy ward, rota changes again", &none),
+        ];
+        let examples: Vec<Example<'_>> = texts.iter().map(|(t, c)| example(t, c)).collect();
+        let settings = Settings {
+            min_df: 1,
+            ..Settings::default()
+        };
+        let lexicon = Lexicon::train(&examples, &gift, settings);
+        let yes = lexicon.score("a patient gave me chocolates");
+        let no = lexicon.score("the rota for the ward");
+        assert!(
+            yes.probability("gifts") > Some(0.6),
+            "{:?}",
+            yes.probabilities
+        );
+        assert!(
+            no.probability("gifts") < Some(0.4),
+            "{:?}",
+            no.probabilities
+        );
+        let text = "a patient gave me chocolates";
+        let evidence: Vec<&str> = yes
+            .evidence("gifts")
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert!(
+            evidence
+                .iter()
+                .any(|e| e.contains("chocolates") || e.contains("gave"))
+        );
+        assert_eq!(yes.probability("unknown"), None);
+
+        let parsed = Lexicon::parse(&lexicon.to_tsv("toy")).expect("parses");
+        assert_eq!(parsed.categories, lexicon.categories);
+        assert_eq!(parsed.fingerprint, lexicon.fingerprint);
+        let again = parsed.score("a patient gave me chocolates");
+        let before = yes.probability("gifts").unwrap_or_default();
+        let after = again.probability("gifts").unwrap_or_default();
+        assert!((before - after).abs() < 0.01, "{before} vs {after}");
+    }
+
+    #[test]
+    fn only_telling_words_become_evidence() {
+        assert!(
+            VAGUE.windows(2).all(|w| w[0] < w[1]),
+            "VAGUE must stay sorted"
+        );
+        assert!(telling("number"));
+        assert!(telling("gave number"));
+        assert!(!telling("her"));
+        assert!(!telling("to see"));
+        assert!(!telling("ok"));
+    }
+
+    #[test]
+    fn a_damaged_file_is_an_error_not_a_panic() {
+        for bad in [
+            "",
+            "@categories\ta\tb\n@bias\t0\n",
+            "@categories\ta\n@bias\t0\nword\t1.0\n",
+            "@categories\ta\n@bias\tx\n",
+            "@categories\ta\n@bias\t0\nword\t1\t2\nword\t1\t2\n",
+            "@categories\ta\n@bias\t0\nword\tNaN\t2\n",
+        ] {
+            assert!(Lexicon::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}
