@@ -73,8 +73,9 @@ fn main() -> Result<()> {
          do not edit by hand. Trained on the {} cases of the {} splits of\n\
          tests/fixtures/tagger/corpus.toml. Columns: the term (a stemmed word or a pair of\n\
          words), its inverse document frequency, then one weight per category in the order\n\
-         of @categories. @blend is the share of a category's score that comes from the cue\n\
-         families; @cut is the blended score at which it is tagged.",
+         of @categories, in thousandths. @blend is the share of a category's score that\n\
+         comes from the cue families; @cut is the blended score at which it is tagged;\n\
+         a cue confidence of @trust or more tags the category whatever the lexicon says.",
         training.len(),
         TRAINING_SPLITS.join(", ")
     );

@@ -254,34 +254,36 @@ impl Lexicon {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let mut fields = line.split('\t');
-            let key = fields.next().unwrap_or_default();
-            let rest: Vec<&str> = fields.collect();
+            let (key, rest) = line.split_once('\t').unwrap_or((line, ""));
+            let mut fields = rest.split('\t');
             match key {
-                "@fingerprint" => fingerprint = rest.join(""),
-                "@blend" => settings.blend = number(rest.first().copied().unwrap_or(""), n)?,
-                "@cut" => settings.cut = number(rest.first().copied().unwrap_or(""), n)?,
-                "@trust" => settings.trust = number(rest.first().copied().unwrap_or(""), n)?,
-                "@categories" => categories = rest.iter().map(|s| (*s).to_owned()).collect(),
+                "@fingerprint" => rest.clone_into(&mut fingerprint),
+                "@blend" => settings.blend = number(rest, n)?,
+                "@cut" => settings.cut = number(rest, n)?,
+                "@trust" => settings.trust = number(rest, n)?,
+                "@categories" => categories = fields.map(str::to_owned).collect(),
                 "@bias" => {
-                    bias = rest
-                        .iter()
-                        .map(|f| number(f, n))
-                        .collect::<Result<_, _>>()?;
+                    bias = fields.map(|f| number(f, n)).collect::<Result<_, _>>()?;
                 }
                 term => {
-                    if categories.is_empty() || rest.len() != categories.len() + 1 {
-                        return Err(format!(
-                            "line {n}: expected the term, its idf and {} weights",
-                            categories.len()
-                        ));
-                    }
+                    let width = categories.len();
                     if terms.insert(term.to_owned(), idf.len()).is_some() {
                         return Err(format!("line {n}: {term:?} appears twice"));
                     }
-                    idf.push(number(rest[0], n)?);
-                    for f in &rest[1..] {
-                        weights.push(number(f, n)?);
+                    idf.push(number(fields.next().unwrap_or_default(), n)?);
+                    let before = weights.len();
+                    for field in fields {
+                        // Weights are written in thousandths: integers parse quickly, and
+                        // every `add` loads this file.
+                        let thousandths: i32 = field
+                            .parse()
+                            .map_err(|_| format!("line {n}: {field:?} is not a weight"))?;
+                        weights.push(f64::from(thousandths) / 1000.0);
+                    }
+                    if width == 0 || weights.len() - before != width {
+                        return Err(format!(
+                            "line {n}: expected the term, its idf and {width} weights"
+                        ));
                     }
                 }
             }
@@ -320,7 +322,7 @@ impl Lexicon {
                 out,
                 "{term}\t{:.4}\t{}",
                 self.idf[row],
-                join(&self.weights[row * width..(row + 1) * width], 3)
+                join_thousandths(&self.weights[row * width..(row + 1) * width])
             );
         }
         out
@@ -488,17 +490,21 @@ fn join(values: &[f64], places: usize) -> String {
         if i > 0 {
             out.push('\t');
         }
-        let rounded = format!("{v:.places$}");
-        // "-0.000" and "0.000" are both written "0", which keeps the file small.
-        if rounded
-            .trim_start_matches('-')
-            .trim_matches(['0', '.'])
-            .is_empty()
-        {
-            out.push('0');
-        } else {
-            out.push_str(&rounded);
+        let _ = write!(out, "{v:.places$}");
+    }
+    out
+}
+
+/// Weights in thousandths, tab-separated.
+fn join_thousandths(values: &[f64]) -> String {
+    let mut out = String::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
         }
+        #[allow(clippy::cast_possible_truncation)] // weights are far below 2^31 / 1000
+        let thousandths = (v * 1000.0).round() as i32;
+        let _ = write!(out, "{thousandths}");
     }
     out
 }

@@ -106,6 +106,50 @@ fn classify_human_output_shows_evidence_route_and_why() {
 }
 
 #[test]
+fn the_learned_lexicon_finds_what_no_cue_names_and_a_taxonomy_can_turn_it_off() {
+    let env = TestEnv::empty();
+    // No cue phrase for gifts is here; the lexicon learned the words from examples.
+    let text = "His wife keeps leaving boxes of biscuits and a card at the nurses' station \
+                for me personally.";
+    let v = classify(&env, text);
+    let gifts = v["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "gifts-hospitality")
+        .unwrap_or_else(|| panic!("gifts-hospitality expected: {v}"));
+    let evidence: Vec<&str> = gifts["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert!(evidence.contains(&"biscuits"), "{evidence:?}");
+    assert!(evidence.iter().all(|e| text.contains(e)));
+
+    // The built-in taxonomy with `learned = false`: the cues alone find nothing.
+    let builtin = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/boundaries.toml"),
+    )
+    .unwrap();
+    let cues_only = env.passphrase_file.with_file_name("cues-only.toml");
+    std::fs::write(
+        &cues_only,
+        builtin.replacen("learned = true", "learned = false", 1),
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "--taxonomy",
+        cues_only.to_str().unwrap(),
+        "classify",
+        "--json",
+        text,
+    ]))
+    .unwrap();
+    assert!(ids(&v).is_empty(), "{v}");
+}
+
+#[test]
 fn classify_refuses_empty_input() {
     let env = TestEnv::empty();
     env.fails_stdin(&["classify"], Some(b"  \n"), 2);
