@@ -1,5 +1,6 @@
 //! `candour add`: write down a dilemma. Never asks for the passphrase.
 
+use chrono::{DateTime, FixedOffset};
 use clap::Args;
 
 use crate::cli::context::Context;
@@ -10,6 +11,7 @@ use crate::error::Error;
 use crate::journal::tagging;
 use crate::journal::{Entry, Journal};
 use crate::model::{CategoryId, Payload};
+use crate::taxonomy::Taxonomy;
 use crate::redact::{Redactor, WarningKind};
 
 use super::tags::route_line;
@@ -66,6 +68,25 @@ pub fn run(ctx: &mut Context, args: &AddArgs) -> Result<(), CliError> {
     for id in &args.tags {
         taxonomy.check_category(id).map_err(usage)?;
     }
+    // Compiling the cue patterns and loading the learned lexicon are most of an add's
+    // work; they run on other cores while the journal is opened and the text is read and
+    // checked for identifiers.
+    std::thread::scope(|scope| {
+        scope.spawn(|| taxonomy.matcher().len());
+        if !args.no_auto_tag {
+            scope.spawn(|| taxonomy.lexicon().is_some());
+        }
+        add_entry(ctx, args, &taxonomy, occurred_at)
+    })
+}
+
+/// The rest of `add`, once the taxonomy is chosen.
+fn add_entry(
+    ctx: &mut Context,
+    args: &AddArgs,
+    taxonomy: &Taxonomy,
+    occurred_at: DateTime<FixedOffset>,
+) -> Result<(), CliError> {
     // The journal is opened before any text is read, so a missing journal never costs
     // the user what they typed.
     let mut journal = match Journal::open(&ctx.settings.journal_dir) {
@@ -90,9 +111,9 @@ pub fn run(ctx: &mut Context, args: &AddArgs) -> Result<(), CliError> {
     let now = ctx.now_utc();
     let mut payload = Payload::new(text, occurred_at, now);
     payload.auto_tag = !args.no_auto_tag;
-    tagging::change_tags(&mut payload, &taxonomy, &args.tags, &[]);
+    tagging::change_tags(&mut payload, taxonomy, &args.tags, &[]);
     let auto = payload.auto_tag;
-    tagging::retag(&mut payload, &taxonomy, auto);
+    tagging::retag(&mut payload, taxonomy, auto);
     let id = journal.add(&payload, now)?;
     let entry = Entry {
         id,
