@@ -9,8 +9,8 @@
 //! cargo run --release --example tagger_eval -- --cues-only   # without the learned lexicon
 //! ```
 //!
-//! The learned lexicon is trained on the dev, holdout and fresh splits, so only the
-//! fresh2 split (and `train_lexicon --cv`) say how the blend does on unseen text.
+//! The learned lexicon is trained on the dev, holdout, fresh and train splits, so only
+//! the fresh2 split (and `train_lexicon --cv`) say how the blend does on unseen text.
 
 // An example prints its report.
 #![allow(clippy::print_stdout)]
@@ -56,6 +56,7 @@ fn main() -> Result<()> {
             Some("dev"),
             Some("holdout"),
             Some("fresh"),
+            Some("train"),
             Some("fresh2"),
             None,
         ],

@@ -8,8 +8,9 @@
 //! the holdout (read once while tuning) and the fresh split (written by a separate author
 //! who never saw the rules): these floors guard the hand-written rules. Then the tagger
 //! as shipped, cue families blended with the learned lexicon. The lexicon is trained on
-//! dev, holdout and fresh, so its honest figures are five-fold cross-validation on those
-//! and the `fresh2` split, written by two more blind authors and never trained or tuned on.
+//! dev, holdout, fresh and train (300 cases written for it), so its honest figures are
+//! five-fold cross-validation on those and the `fresh2` split, written by two more blind
+//! authors and never trained or tuned on.
 #![allow(clippy::print_stdout)]
 
 use candour::tagger::eval::{
@@ -91,7 +92,7 @@ fn the_corpus_is_big_enough_and_split() {
     assert!(count("dev") >= 100 && count("holdout") >= 100);
     assert!(count("fresh") >= 80 && count("fresh2") >= 100);
     for case in &corpus.cases {
-        let known = ["dev", "holdout", "fresh", "fresh2"].contains(&case.split.as_str());
+        let known = ["dev", "holdout", "fresh", "fresh2", "train"].contains(&case.split.as_str());
         assert!(known, "{}: unknown split {}", case.id, case.split);
     }
     // Every label is a category the taxonomy knows.
@@ -159,10 +160,10 @@ fn the_shipped_tagger_stays_above_its_floors_on_unseen_text() {
         "fresh2",
         &report,
         &Floors {
-            f1: 0.69,
-            precision: 0.60,
-            recall: 0.79,
-            escalate: 0.81,
+            f1: 0.71,
+            precision: 0.62,
+            recall: 0.80,
+            escalate: 0.82,
             negatives_clean: 0.80,
         },
     );
@@ -191,11 +192,11 @@ fn cross_validation_on_the_training_splits_stays_above_its_floors() {
         "cross-validation",
         &report,
         &Floors {
-            f1: 0.73,
-            precision: 0.73,
+            f1: 0.72,
+            precision: 0.72,
             recall: 0.72,
-            escalate: 0.79,
-            negatives_clean: 0.95,
+            escalate: 0.77,
+            negatives_clean: 0.91,
         },
     );
 }
