@@ -7,8 +7,10 @@
 //! ```
 //!
 //! `--cv` writes nothing and instead prints five-fold cross-validation of the lexicon
-//! blended into the built-in taxonomy, on the training splits. `--c X`, `--min-df N`,
-//! `--blend X`, `--cut X`, `--trust X` and `--iterations N` change the settings for either.
+//! blended into the built-in taxonomy, on the training splits, and the same for long
+//! posts made of two held-out cases joined. `--c X`, `--min-df N`,
+//! `--blend X`, `--cut X`, `--trust X`, `--iterations N` and `--window N` change the
+//! settings for either.
 
 // An example prints its report.
 #![allow(clippy::print_stdout)]
@@ -16,7 +18,9 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
-use candour::tagger::eval::{Corpus, TRAINING_SPLITS, cross_validated, examples, score};
+use candour::tagger::Classification;
+use candour::tagger::classify_with;
+use candour::tagger::eval::{Case, Corpus, TRAINING_SPLITS, cross_validated, examples, score};
 use candour::tagger::learned::{Lexicon, Settings};
 use candour::taxonomy::Taxonomy;
 
@@ -35,6 +39,7 @@ fn main() -> Result<()> {
             "--cut" => settings.cut = value()?.parse()?,
             "--trust" => settings.trust = value()?.parse()?,
             "--iterations" => settings.iterations = value()?.parse()?,
+            "--window" => settings.window = value()?.parse()?,
             other => bail!("unknown argument {other}; see examples/train_lexicon.rs"),
         }
     }
@@ -60,6 +65,7 @@ fn main() -> Result<()> {
             scored.into_iter().filter(|(c, _)| c.split == "fresh"),
         );
         println!("## of which the fresh split\n\n{}", fresh.table());
+        long_posts(taxonomy, &training, settings);
         return Ok(());
     }
     let ids: Vec<String> = taxonomy
@@ -83,4 +89,52 @@ fn main() -> Result<()> {
     std::fs::write(&path, lexicon.to_tsv(&header))?;
     println!("wrote {} ({} cases)", path.display(), training.len());
     Ok(())
+}
+
+/// Real posts are often long and about more than one thing. Joins each held-out positive
+/// case to the next one of its fold and scores the pair against both sets of labels, so
+/// the effect of length on the lexicon (and of `--window`) can be seen.
+fn long_posts(taxonomy: &Taxonomy, training: &[&Case], settings: Settings) {
+    let ids: Vec<String> = taxonomy.categories.iter().map(|c| c.id.to_string()).collect();
+    let mut joined: Vec<(Case, Classification)> = Vec::new();
+    for fold in 0..5 {
+        let in_fold = |i: &usize| i % 5 == fold;
+        let rest = examples(
+            training
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !in_fold(i))
+                .map(|(_, c)| *c),
+        );
+        let lexicon = Lexicon::train(&rest, &ids, settings);
+        let held: Vec<&Case> = training
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| in_fold(i) && !c.categories.is_empty())
+            .map(|(_, c)| *c)
+            .collect();
+        for (i, first) in held.iter().enumerate() {
+            let second = held[(i + 1) % held.len()];
+            let mut categories = first.categories.clone();
+            for c in &second.categories {
+                if !categories.contains(c) {
+                    categories.push(c.clone());
+                }
+            }
+            let text = format!("{}\n\nSomething else from this week. {}", first.text, second.text);
+            let found = classify_with(taxonomy, Some(&lexicon), &text);
+            let case = Case {
+                id: format!("{}+{}", first.id, second.id),
+                split: "joined".into(),
+                profession: String::new(),
+                text,
+                categories,
+                route: first.route.max(second.route),
+                escalate: first.escalate || second.escalate,
+            };
+            joined.push((case, found));
+        }
+    }
+    let report = score(taxonomy, joined.iter().map(|(c, f)| (c, f.clone())));
+    println!("## long posts: two held-out cases joined\n\n{}", report.table());
 }

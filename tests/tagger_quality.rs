@@ -220,8 +220,11 @@ fn the_built_in_lexicon_is_trained_on_the_corpus_as_it_is() {
         .collect();
     let retrained = Lexicon::train(&training, &ids, Settings::default());
     for case in corpus.cases.iter().step_by(7) {
-        let text = candour::tagger::Normalised::new(&case.text).text;
-        let (a, b) = (builtin.score(&text), retrained.score(&text));
+        let norm = candour::tagger::Normalised::new(&case.text);
+        let (a, b) = (
+            builtin.score(&norm.text, &norm.sentences),
+            retrained.score(&norm.text, &norm.sentences),
+        );
         for id in &ids {
             let (pa, pb) = (a.probability(id), b.probability(id));
             let close = matches!((pa, pb), (Some(x), Some(y)) if (x - y).abs() < 0.01);

@@ -50,6 +50,8 @@ pub struct Settings {
     pub trust: f64,
     /// Gradient steps per category.
     pub iterations: usize,
+    /// The length in words of the passages a long text is also scored by (0: never).
+    pub window: usize,
 }
 
 impl Default for Settings {
@@ -63,6 +65,7 @@ impl Default for Settings {
             cut: 0.35,
             trust: 0.85,
             iterations: 200,
+            window: 60,
         }
     }
 }
@@ -188,12 +191,49 @@ impl Lexicon {
         self.categories.iter().position(|c| c == category)
     }
 
-    /// Scores a normalised text (see [`super::Normalised`]).
-    pub fn score(&self, normalised: &str) -> Scores<'_> {
+    /// Scores a normalised text (see [`super::Normalised`]) whose sentences are
+    /// `sentences`.
+    ///
+    /// A long text is also scored a passage at a time (runs of whole sentences of about
+    /// [`Settings::window`] words), and each category keeps its highest probability: a
+    /// dilemma told in one paragraph of a long post is not drowned by the rest of it.
+    pub fn score(&self, normalised: &str, sentences: &[Range<usize>]) -> Scores<'_> {
+        let (present, mut probabilities) = self.features_and_probabilities(normalised);
+        let window = self.settings.window;
+        let total = normalised.split_whitespace().count();
+        if window > 0 && total >= 2 * window {
+            let mut passage: Option<usize> = None;
+            let mut words = 0;
+            for (i, sentence) in sentences.iter().enumerate() {
+                let start = *passage.get_or_insert(sentence.start);
+                words += normalised
+                    .get(sentence.clone())
+                    .map_or(0, |s| s.split_whitespace().count());
+                let last = i + 1 == sentences.len();
+                if words >= window || (last && 2 * words >= window) {
+                    let text = normalised.get(start..sentence.end).unwrap_or_default();
+                    let (_, local) = self.features_and_probabilities(text);
+                    for (p, l) in probabilities.iter_mut().zip(local) {
+                        *p = p.max(l);
+                    }
+                    passage = None;
+                    words = 0;
+                }
+            }
+        }
+        Scores {
+            lexicon: self,
+            present,
+            probabilities,
+        }
+    }
+
+    /// The known features of `text` (unit length) and the probability per category.
+    fn features_and_probabilities(&self, text: &str) -> (Vec<Feature>, Vec<f64>) {
         let width = self.categories.len();
         // Row → (count, first span, worth showing), for the features the lexicon knows.
         let mut seen: HashMap<usize, (u32, Range<usize>, bool)> = HashMap::new();
-        each_feature(normalised, |key, span| {
+        each_feature(text, |key, span| {
             if let Some(&row) = self.terms.get(key) {
                 seen.entry(row).or_insert_with(|| (0, span, telling(key))).0 += 1;
             }
@@ -226,11 +266,7 @@ impl Lexicon {
                 *zc += f.value * w;
             }
         }
-        Scores {
-            lexicon: self,
-            present,
-            probabilities: z.into_iter().map(sigmoid).collect(),
-        }
+        (present, z.into_iter().map(sigmoid).collect())
     }
 
     /// Reads the tab-separated file written by [`Lexicon::to_tsv`].
@@ -261,6 +297,11 @@ impl Lexicon {
                 "@blend" => settings.blend = number(rest, n)?,
                 "@cut" => settings.cut = number(rest, n)?,
                 "@trust" => settings.trust = number(rest, n)?,
+                "@window" => {
+                    settings.window = rest
+                        .parse()
+                        .map_err(|_| format!("line {n}: {rest:?} is not a word count"))?;
+                }
                 "@categories" => categories = fields.map(str::to_owned).collect(),
                 "@bias" => {
                     bias = fields.map(|f| number(f, n)).collect::<Result<_, _>>()?;
@@ -312,6 +353,7 @@ impl Lexicon {
         let _ = writeln!(out, "@blend\t{}", self.settings.blend);
         let _ = writeln!(out, "@cut\t{}", self.settings.cut);
         let _ = writeln!(out, "@trust\t{}", self.settings.trust);
+        let _ = writeln!(out, "@window\t{}", self.settings.window);
         let _ = writeln!(out, "@categories\t{}", self.categories.join("\t"));
         let _ = writeln!(out, "@bias\t{}", join(&self.bias, 4));
         let mut rows: Vec<(&String, &usize)> = self.terms.iter().collect();
@@ -404,13 +446,14 @@ pub fn fingerprint(examples: &[Example<'_>], settings: Settings) -> String {
         }
     };
     eat(format!(
-        "{} {} {} {} {} {}",
+        "{} {} {} {} {} {} {}",
         settings.c,
         settings.min_df,
         settings.blend,
         settings.cut,
         settings.trust,
-        settings.iterations
+        settings.iterations,
+        settings.window
     )
     .as_bytes());
     for e in examples {
@@ -644,8 +687,8 @@ mod tests {
             ..Settings::default()
         };
         let lexicon = Lexicon::train(&examples, &gift, settings);
-        let yes = lexicon.score("a patient gave me chocolates");
-        let no = lexicon.score("the rota for the ward");
+        let yes = lexicon.score("a patient gave me chocolates", &[]);
+        let no = lexicon.score("the rota for the ward", &[]);
         assert!(
             yes.probability("gifts") > Some(0.6),
             "{:?}",
@@ -672,7 +715,7 @@ mod tests {
         let parsed = Lexicon::parse(&lexicon.to_tsv("toy")).expect("parses");
         assert_eq!(parsed.categories, lexicon.categories);
         assert_eq!(parsed.fingerprint, lexicon.fingerprint);
-        let again = parsed.score("a patient gave me chocolates");
+        let again = parsed.score("a patient gave me chocolates", &[]);
         let before = yes.probability("gifts").unwrap_or_default();
         let after = again.probability("gifts").unwrap_or_default();
         assert!((before - after).abs() < 0.01, "{before} vs {after}");

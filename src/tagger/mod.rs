@@ -93,7 +93,7 @@ pub fn classify(taxonomy: &Taxonomy, text: &str) -> Classification {
 pub fn classify_with(taxonomy: &Taxonomy, lexicon: Option<&Lexicon>, text: &str) -> Classification {
     let norm = Normalised::new(text);
     let analysis = Analysis::new(taxonomy, &norm);
-    let scores = lexicon.map(|l| l.score(&norm.text));
+    let scores = lexicon.map(|l| l.score(&norm.text, &norm.sentences));
     let mut categories: Vec<Found> = taxonomy
         .categories
         .iter()
