@@ -95,7 +95,11 @@ fn main() -> Result<()> {
 /// case to the next one of its fold and scores the pair against both sets of labels, so
 /// the effect of length on the lexicon (and of `--window`) can be seen.
 fn long_posts(taxonomy: &Taxonomy, training: &[&Case], settings: Settings) {
-    let ids: Vec<String> = taxonomy.categories.iter().map(|c| c.id.to_string()).collect();
+    let ids: Vec<String> = taxonomy
+        .categories
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
     let mut joined: Vec<(Case, Classification)> = Vec::new();
     for fold in 0..5 {
         let in_fold = |i: &usize| i % 5 == fold;
@@ -121,7 +125,10 @@ fn long_posts(taxonomy: &Taxonomy, training: &[&Case], settings: Settings) {
                     categories.push(c.clone());
                 }
             }
-            let text = format!("{}\n\nSomething else from this week. {}", first.text, second.text);
+            let text = format!(
+                "{}\n\nSomething else from this week. {}",
+                first.text, second.text
+            );
             let found = classify_with(taxonomy, Some(&lexicon), &text);
             let case = Case {
                 id: format!("{}+{}", first.id, second.id),
@@ -136,5 +143,8 @@ fn long_posts(taxonomy: &Taxonomy, training: &[&Case], settings: Settings) {
         }
     }
     let report = score(taxonomy, joined.iter().map(|(c, f)| (c, f.clone())));
-    println!("## long posts: two held-out cases joined\n\n{}", report.table());
+    println!(
+        "## long posts: two held-out cases joined\n\n{}",
+        report.table()
+    );
 }

@@ -107,21 +107,28 @@ struct Feature {
     value: f64,
     /// Its first occurrence, in the normalised text.
     span: Range<usize>,
-    /// Whether it is worth showing as evidence (see [`telling`]).
-    telling: bool,
+}
+
+/// One occurrence of a known feature: its row and where it is in the normalised text.
+#[derive(Debug, Clone)]
+struct Occurrence {
+    row: usize,
+    span: Range<usize>,
 }
 
 /// What the lexicon makes of one text.
 #[derive(Debug, Clone)]
-pub struct Scores<'l> {
+pub struct Scores<'l, 't> {
     lexicon: &'l Lexicon,
+    /// The normalised text scored.
+    text: &'t str,
     /// The features present in the text that the lexicon knows.
     present: Vec<Feature>,
     /// Probability per category column.
     probabilities: Vec<f64>,
 }
 
-impl Scores<'_> {
+impl Scores<'_, '_> {
     /// How the lexicon that scored the text blends with the cue families.
     pub fn settings(&self) -> Settings {
         self.lexicon.settings
@@ -144,10 +151,10 @@ impl Scores<'_> {
         let mut pulls: Vec<(f64, &Range<usize>)> = self
             .present
             .iter()
-            .filter(|f| f.telling)
             .filter_map(|f| {
                 let pull = f.value * self.lexicon.weights[f.row * width + col];
-                (pull >= MIN_EVIDENCE_PULL).then_some((pull, &f.span))
+                (pull >= MIN_EVIDENCE_PULL && telling(self.text.get(f.span.clone())?))
+                    .then_some((pull, &f.span))
             })
             .collect();
         pulls.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
@@ -197,13 +204,21 @@ impl Lexicon {
     /// A long text is also scored a passage at a time (runs of whole sentences of about
     /// [`Settings::window`] words), and each category keeps its highest probability: a
     /// dilemma told in one paragraph of a long post is not drowned by the rest of it.
-    pub fn score(&self, normalised: &str, sentences: &[Range<usize>]) -> Scores<'_> {
-        let (present, mut probabilities) = self.features_and_probabilities(normalised);
+    pub fn score<'t>(&self, normalised: &'t str, sentences: &[Range<usize>]) -> Scores<'_, 't> {
+        // Every word and pair is looked up once; passages are slices of these.
+        let mut found: Vec<Occurrence> = Vec::new();
+        each_feature(normalised, |key, span| {
+            if let Some(&row) = self.terms.get(key) {
+                found.push(Occurrence { row, span });
+            }
+        });
+        let (present, mut probabilities) = self.probabilities(&found);
         let window = self.settings.window;
         let total = normalised.split_whitespace().count();
         if window > 0 && total >= 2 * window {
             let mut passage: Option<usize> = None;
             let mut words = 0;
+            let mut from = 0;
             for (i, sentence) in sentences.iter().enumerate() {
                 let start = *passage.get_or_insert(sentence.start);
                 words += normalised
@@ -211,11 +226,21 @@ impl Lexicon {
                     .map_or(0, |s| s.split_whitespace().count());
                 let last = i + 1 == sentences.len();
                 if words >= window || (last && 2 * words >= window) {
-                    let text = normalised.get(start..sentence.end).unwrap_or_default();
-                    let (_, local) = self.features_and_probabilities(text);
+                    // Occurrences come in text order: the passage's are a run of them
+                    // (a pair across its edges belongs to neither side).
+                    let begin = from + found[from..].partition_point(|o| o.span.start < start);
+                    let stop =
+                        begin + found[begin..].partition_point(|o| o.span.start < sentence.end);
+                    let inside: Vec<Occurrence> = found[begin..stop]
+                        .iter()
+                        .filter(|o| o.span.end <= sentence.end)
+                        .cloned()
+                        .collect();
+                    let (_, local) = self.probabilities(&inside);
                     for (p, l) in probabilities.iter_mut().zip(local) {
                         *p = p.max(l);
                     }
+                    from = stop;
                     passage = None;
                     words = 0;
                 }
@@ -223,30 +248,29 @@ impl Lexicon {
         }
         Scores {
             lexicon: self,
+            text: normalised,
             present,
             probabilities,
         }
     }
 
-    /// The known features of `text` (unit length) and the probability per category.
-    fn features_and_probabilities(&self, text: &str) -> (Vec<Feature>, Vec<f64>) {
+    /// The features of a run of occurrences (tf-idf, unit length) and the probability
+    /// per category.
+    fn probabilities(&self, found: &[Occurrence]) -> (Vec<Feature>, Vec<f64>) {
         let width = self.categories.len();
-        // Row → (count, first span, worth showing), for the features the lexicon knows.
-        let mut seen: HashMap<usize, (u32, Range<usize>, bool)> = HashMap::new();
-        each_feature(text, |key, span| {
-            if let Some(&row) = self.terms.get(key) {
-                seen.entry(row).or_insert_with(|| (0, span, telling(key))).0 += 1;
-            }
-        });
-        let mut present: Vec<Feature> = seen
-            .into_iter()
-            .map(|(row, (count, span, telling))| Feature {
-                row,
-                value: tf(count) * self.idf[row],
-                span,
-                telling,
-            })
-            .collect();
+        // Group by row (keeping each row's first occurrence), then back to text order.
+        let mut order: Vec<usize> = (0..found.len()).collect();
+        order.sort_by_key(|&i| (found[i].row, i));
+        let mut present: Vec<Feature> = Vec::new();
+        for run in order.chunk_by(|&a, &b| found[a].row == found[b].row) {
+            let first = &found[run[0]];
+            let count = u32::try_from(run.len()).unwrap_or(u32::MAX);
+            present.push(Feature {
+                row: first.row,
+                value: tf(count) * self.idf[first.row],
+                span: first.span.clone(),
+            });
+        }
         // Text order, so evidence ties break the same way on every run.
         present.sort_by_key(|f| f.span.start);
         let norm = present
@@ -275,8 +299,10 @@ impl Lexicon {
         let mut fingerprint = String::new();
         let mut categories: Vec<String> = Vec::new();
         let mut bias: Vec<f64> = Vec::new();
-        let mut terms = HashMap::new();
-        let mut idf = Vec::new();
+        // One line per term, so the line count bounds the sizes.
+        let lines = text.bytes().filter(|&b| b == b'\n').count();
+        let mut terms = HashMap::with_capacity(lines);
+        let mut idf = Vec::with_capacity(lines);
         let mut weights = Vec::new();
         let number = |field: &str, line: usize| -> Result<f64, String> {
             field
@@ -291,42 +317,42 @@ impl Lexicon {
                 continue;
             }
             let (key, rest) = line.split_once('\t').unwrap_or((line, ""));
-            let mut fields = rest.split('\t');
-            match key {
-                "@fingerprint" => rest.clone_into(&mut fingerprint),
-                "@blend" => settings.blend = number(rest, n)?,
-                "@cut" => settings.cut = number(rest, n)?,
-                "@trust" => settings.trust = number(rest, n)?,
-                "@window" => {
-                    settings.window = rest
-                        .parse()
-                        .map_err(|_| format!("line {n}: {rest:?} is not a word count"))?;
-                }
-                "@categories" => categories = fields.map(str::to_owned).collect(),
-                "@bias" => {
-                    bias = fields.map(|f| number(f, n)).collect::<Result<_, _>>()?;
-                }
-                term => {
-                    let width = categories.len();
-                    if terms.insert(term.to_owned(), idf.len()).is_some() {
-                        return Err(format!("line {n}: {term:?} appears twice"));
-                    }
-                    idf.push(number(fields.next().unwrap_or_default(), n)?);
-                    let before = weights.len();
-                    for field in fields {
-                        // Weights are written in thousandths: integers parse quickly, and
-                        // every `add` loads this file.
-                        let thousandths: i32 = field
+            if let Some(directive) = key.strip_prefix('@') {
+                let fields = rest.split('\t');
+                match directive {
+                    "fingerprint" => rest.clone_into(&mut fingerprint),
+                    "blend" => settings.blend = number(rest, n)?,
+                    "cut" => settings.cut = number(rest, n)?,
+                    "trust" => settings.trust = number(rest, n)?,
+                    "window" => {
+                        settings.window = rest
                             .parse()
-                            .map_err(|_| format!("line {n}: {field:?} is not a weight"))?;
-                        weights.push(f64::from(thousandths) / 1000.0);
+                            .map_err(|_| format!("line {n}: {rest:?} is not a word count"))?;
                     }
-                    if width == 0 || weights.len() - before != width {
-                        return Err(format!(
-                            "line {n}: expected the term, its idf and {width} weights"
-                        ));
+                    "categories" => categories = fields.map(str::to_owned).collect(),
+                    "bias" => {
+                        bias = fields.map(|f| number(f, n)).collect::<Result<_, _>>()?;
                     }
+                    other => return Err(format!("line {n}: unknown setting @{other}")),
                 }
+                continue;
+            }
+            let width = categories.len();
+            if weights.is_empty() {
+                weights.reserve(lines * width);
+            }
+            if terms.insert(key.to_owned(), idf.len()).is_some() {
+                return Err(format!("line {n}: {key:?} appears twice"));
+            }
+            let (idf_field, row) = rest.split_once('\t').unwrap_or((rest, ""));
+            idf.push(number(idf_field, n)?);
+            // Weights are written in thousandths and read in one pass over the bytes:
+            // every `add` loads this file, and it holds about 100,000 of them.
+            let read = push_thousandths(row, &mut weights);
+            if width == 0 || read != Some(width) {
+                return Err(format!(
+                    "line {n}: expected the term, its idf and {width} weights in thousandths"
+                ));
             }
         }
         if categories.is_empty() || bias.len() != categories.len() {
@@ -538,6 +564,27 @@ fn join(values: &[f64], places: usize) -> String {
     out
 }
 
+/// Reads tab-separated weights written in thousandths ("12\t-3\t0": an optional minus
+/// and up to six digits each) onto `out`; how many, or `None` if one is malformed.
+fn push_thousandths(row: &str, out: &mut Vec<f64>) -> Option<usize> {
+    let mut count = 0;
+    for field in row.as_bytes().split(|&b| b == b'\t') {
+        let (negative, digits) = match field.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, field),
+        };
+        if digits.is_empty() || digits.len() > 6 || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let value = digits
+            .iter()
+            .fold(0i32, |acc, &b| acc * 10 + i32::from(b - b'0'));
+        out.push(f64::from(if negative { -value } else { value }) * 0.001);
+        count += 1;
+    }
+    Some(count)
+}
+
 /// Weights in thousandths, tab-separated.
 fn join_thousandths(values: &[f64]) -> String {
     let mut out = String::new();
@@ -585,9 +632,10 @@ const VAGUE: &[&str] = &[
     "today", "told", "too", "want", "what", "when", "would",
 ];
 
-/// A feature is worth showing when one of its words is neither a function word nor vague.
-fn telling(key: &str) -> bool {
-    key.split(' ').any(|word| {
+/// A phrase is worth showing as evidence when one of its words (stemmed) is neither a
+/// function word nor vague.
+fn telling(phrase: &str) -> bool {
+    words(phrase).into_iter().any(|(word, _)| {
         word.chars().count() > 2
             && !super::pattern::is_common(word)
             && VAGUE.binary_search(&word).is_err()
@@ -728,10 +776,24 @@ mod tests {
             "VAGUE must stay sorted"
         );
         assert!(telling("number"));
-        assert!(telling("gave number"));
+        assert!(telling("gave me his number"));
+        assert!(telling("biscuits"));
         assert!(!telling("her"));
         assert!(!telling("to see"));
+        assert!(!telling("asking"));
         assert!(!telling("ok"));
+    }
+
+    #[test]
+    fn weights_in_thousandths_parse_like_integers() {
+        let mut out = Vec::new();
+        assert_eq!(push_thousandths("0\t-123\t999999", &mut out), Some(3));
+        assert_eq!(out, [0.0, -0.123, 999.999]);
+        for bad in [
+            "", "-", "+1", "1.5", "1e3", "1234567", "--1", " 1", "1\t", "١",
+        ] {
+            assert_eq!(push_thousandths(bad, &mut Vec::new()), None, "{bad:?}");
+        }
     }
 
     #[test]
@@ -743,6 +805,8 @@ mod tests {
             "@categories\ta\n@bias\tx\n",
             "@categories\ta\n@bias\t0\nword\t1\t2\nword\t1\t2\n",
             "@categories\ta\n@bias\t0\nword\tNaN\t2\n",
+            "@categories\ta\n@bias\t0\n@mystery\t1\n",
+            "@categories\ta\n@bias\t0\nword\t1\t0.5\n",
         ] {
             assert!(Lexicon::parse(bad).is_err(), "{bad:?}");
         }

@@ -345,7 +345,7 @@ impl<'t, 'n> Analysis<'t, 'n> {
         &self,
         category: &Category,
         cues: Option<Found>,
-        scores: &Scores<'_>,
+        scores: &Scores<'_, '_>,
     ) -> Option<Found> {
         let id = category.id.as_str();
         let Some(probability) = scores.probability(id) else {

@@ -11,8 +11,8 @@ use crate::error::Error;
 use crate::journal::tagging;
 use crate::journal::{Entry, Journal};
 use crate::model::{CategoryId, Payload};
-use crate::taxonomy::Taxonomy;
 use crate::redact::{Redactor, WarningKind};
+use crate::taxonomy::Taxonomy;
 
 use super::tags::route_line;
 use super::{entry_full_json, local_time, parse_occurred, read_stdin_text};
