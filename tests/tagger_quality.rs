@@ -8,8 +8,8 @@
 //! the holdout (read once while tuning) and the fresh split (written by a separate author
 //! who never saw the rules): these floors guard the hand-written rules. Then the tagger
 //! as shipped, cue families blended with the learned lexicon. The lexicon is trained on
-//! dev, holdout, fresh and train (600 cases written for it), so its honest figures are
-//! five-fold cross-validation on those and the `fresh2` split, written by two more blind
+//! dev, holdout, fresh and train (2,000 cases written for it), so its honest figures are
+//! cross-validation on those and the `fresh2` split, written by two more blind
 //! authors and never trained or tuned on.
 #![allow(clippy::print_stdout)]
 
@@ -160,11 +160,11 @@ fn the_shipped_tagger_stays_above_its_floors_on_unseen_text() {
         "fresh2",
         &report,
         &Floors {
-            f1: 0.73,
-            precision: 0.65,
-            recall: 0.82,
-            escalate: 0.85,
-            negatives_clean: 0.83,
+            f1: 0.80,
+            precision: 0.74,
+            recall: 0.86,
+            escalate: 0.86,
+            negatives_clean: 0.88,
         },
     );
     for (id, counts) in &report.per_category {
@@ -186,17 +186,18 @@ fn the_blend_beats_the_cue_families_on_unseen_text() {
 fn cross_validation_on_the_training_splits_stays_above_its_floors() {
     let corpus = Corpus::parse(CORPUS).expect("the corpus parses");
     let cases = training_cases(&corpus);
-    let report = cross_validate(Taxonomy::builtin(), &cases, 5, Settings::default());
-    println!("## five-fold cross-validation\n\n{}", report.table());
+    // Two folds keep the debug-build test quick; train_lexicon --cv reports five.
+    let report = cross_validate(Taxonomy::builtin(), &cases, 2, Settings::default());
+    println!("## two-fold cross-validation\n\n{}", report.table());
     check(
         "cross-validation",
         &report,
         &Floors {
-            f1: 0.73,
-            precision: 0.69,
-            recall: 0.76,
-            escalate: 0.78,
-            negatives_clean: 0.88,
+            f1: 0.74,
+            precision: 0.72,
+            recall: 0.75,
+            escalate: 0.80,
+            negatives_clean: 0.90,
         },
     );
 }
@@ -212,12 +213,15 @@ fn the_built_in_lexicon_is_trained_on_the_corpus_as_it_is() {
         fingerprint(&training, Settings::default()),
         "the corpus or the settings changed: run `cargo run --release --example train_lexicon`"
     );
-    // Training again gives the same scores (the file holds rounded weights).
-    let ids: Vec<String> = Taxonomy::builtin()
+    // Training again gives the same scores (the file holds rounded weights). Each
+    // category is trained on its own, so three spread across the file stand for all
+    // fifteen and keep this debug-build test quick.
+    let all: Vec<String> = Taxonomy::builtin()
         .categories
         .iter()
         .map(|c| c.id.to_string())
         .collect();
+    let ids = [all[0].clone(), all[7].clone(), all[14].clone()];
     let retrained = Lexicon::train(&training, &ids, Settings::default());
     for case in corpus.cases.iter().step_by(7) {
         let norm = candour::tagger::Normalised::new(&case.text);

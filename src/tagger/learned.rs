@@ -7,7 +7,7 @@
 //! everyday words practitioners use for a situation ("popped in on my day off", "she
 //! found me on insta"). It knows no traps and no routes: those stay with the taxonomy.
 //!
-//! A category's confidence blends the two (see [`Lexicon::blend`]); the words with the
+//! A category's confidence blends the two (see [`Settings::blend`]); the words with the
 //! strongest pull towards the category become evidence next to the matched cues, so a tag
 //! the lexicon added still shows the user why.
 //!
@@ -27,6 +27,12 @@ use std::sync::OnceLock;
 
 /// The built-in lexicon's file.
 pub const EMBEDDED: &str = include_str!("../../schema/lexicon.tsv");
+
+/// Power iterations to estimate the training problem's curvature (see [`fit`]).
+const POWER_ITERATIONS: usize = 30;
+
+/// Head-room over the estimated curvature, so the step stays stable.
+const LAMBDA_MARGIN: f64 = 1.1;
 
 /// Evidence phrases the lexicon adds per category.
 const MAX_LEARNED_EVIDENCE: usize = 3;
@@ -59,7 +65,7 @@ impl Default for Settings {
     /// training splits (see BENCHMARKS.md).
     fn default() -> Settings {
         Settings {
-            c: 4.0,
+            c: 8.0,
             min_df: 3,
             blend: 0.3,
             cut: 0.35,
@@ -435,6 +441,7 @@ impl Lexicon {
                 row
             })
             .collect();
+        let rows = Rows::new(&rows, idf.len());
         let width = categories.len();
         let mut weights = vec![0.0; idf.len() * width];
         let mut bias = vec![0.0; width];
@@ -443,7 +450,7 @@ impl Lexicon {
                 .iter()
                 .map(|e| e.categories.contains(category))
                 .collect();
-            let (w, b) = fit(&rows, &labels, idf.len(), settings);
+            let (w, b) = fit(&rows, &labels, settings);
             for (row, value) in w.into_iter().enumerate() {
                 weights[row * width + col] = value;
             }
@@ -494,13 +501,9 @@ pub fn fingerprint(examples: &[Example<'_>], settings: Settings) -> String {
 /// L2-regularised logistic regression with balanced class weights, by Nesterov's
 /// accelerated gradient descent (the objective is smooth and strongly convex, so a fixed
 /// number of steps converges; no randomness, so training is reproducible).
-fn fit(
-    rows: &[Vec<(usize, f64)>],
-    labels: &[bool],
-    dims: usize,
-    settings: Settings,
-) -> (Vec<f64>, f64) {
-    let count = rows.len();
+fn fit(rows: &Rows, labels: &[bool], settings: Settings) -> (Vec<f64>, f64) {
+    let dims = rows.dims;
+    let count = labels.len();
     let positives = labels.iter().filter(|&&label| label).count();
     if positives == 0 || positives == count {
         return (vec![0.0; dims], if positives == 0 { -10.0 } else { 10.0 });
@@ -510,10 +513,33 @@ fn fit(
         count as f64 / (2.0 * positives as f64),
         count as f64 / (2.0 * (count - positives) as f64),
     );
-    // Each row has unit length, plus the intercept's 1: the gradient's Lipschitz constant
-    // is at most C · ¼ · 2 · Σ class weights + 1 (the regulariser).
-    #[allow(clippy::cast_precision_loss)]
-    let lipschitz = settings.c * 0.5 * count as f64 + 1.0;
+    let class_weight: Vec<f64> = labels
+        .iter()
+        .map(|&label| if label { weight_pos } else { weight_neg })
+        .collect();
+    let target: Vec<f64> = labels.iter().map(|&l| f64::from(u8::from(l))).collect();
+    // The gradient's Lipschitz constant is C · ¼ · λ + 1, where λ is the largest
+    // eigenvalue of Σ wᵢ xᵢxᵢᵀ (rows with the intercept's 1, weighted by class); a few
+    // power iterations estimate λ, from above once scaled by a margin.
+    let mut vector = vec![1.0; dims + 1];
+    let mut next = vec![0.0; dims + 1];
+    let mut products = vec![0.0; count];
+    let mut lambda = 0.0;
+    for _ in 0..POWER_ITERATIONS {
+        rows.times(&vector, &mut products);
+        for (p, w) in products.iter_mut().zip(&class_weight) {
+            *p *= w;
+        }
+        rows.transposed_times(&products, &mut next);
+        lambda = next.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if lambda == 0.0 {
+            break;
+        }
+        for (v, n) in vector.iter_mut().zip(&next) {
+            *v = n / lambda;
+        }
+    }
+    let lipschitz = settings.c * 0.25 * lambda * LAMBDA_MARGIN + 1.0;
     let step = 1.0 / lipschitz;
     let momentum = (lipschitz.sqrt() - 1.0) / (lipschitz.sqrt() + 1.0);
     // The iterate and the look-ahead point; the last entry of each is the intercept.
@@ -521,16 +547,11 @@ fn fit(
     let mut ahead = iterate.clone();
     let mut grad = vec![0.0; dims + 1];
     for _ in 0..settings.iterations {
-        grad.fill(0.0);
-        for (row, &label) in rows.iter().zip(labels) {
-            let logit = ahead[dims] + row.iter().map(|&(j, value)| ahead[j] * value).sum::<f64>();
-            let class = if label { weight_pos } else { weight_neg };
-            let slope = settings.c * class * (sigmoid(logit) - f64::from(u8::from(label)));
-            for &(j, value) in row {
-                grad[j] += slope * value;
-            }
-            grad[dims] += slope;
+        rows.times(&ahead, &mut products);
+        for ((p, w), y) in products.iter_mut().zip(&class_weight).zip(&target) {
+            *p = settings.c * w * (sigmoid(*p) - y);
         }
+        rows.transposed_times(&products, &mut grad);
         // The regulariser pulls every weight but the intercept towards zero.
         for (g, w) in grad.iter_mut().zip(&ahead).take(dims) {
             *g += w;
@@ -543,6 +564,65 @@ fn fit(
     }
     let intercept = iterate.pop().unwrap_or_default();
     (iterate, intercept)
+}
+
+/// Training texts as a sparse matrix (compressed rows) with an implicit intercept column.
+struct Rows {
+    /// Columns, not counting the intercept.
+    dims: usize,
+    /// Where each row's entries start in `columns` and `values` (one more than rows).
+    starts: Vec<usize>,
+    columns: Vec<usize>,
+    values: Vec<f64>,
+}
+
+impl Rows {
+    fn new(rows: &[Vec<(usize, f64)>], dims: usize) -> Rows {
+        let mut out = Rows {
+            dims,
+            starts: vec![0],
+            columns: Vec::new(),
+            values: Vec::new(),
+        };
+        for row in rows {
+            for &(column, value) in row {
+                out.columns.push(column);
+                out.values.push(value);
+            }
+            out.starts.push(out.columns.len());
+        }
+        out
+    }
+
+    /// `out[i] = xᵢ · vector`, the intercept being `vector[dims]`.
+    fn times(&self, vector: &[f64], out: &mut [f64]) {
+        let intercept = vector[self.dims];
+        for (o, bounds) in out.iter_mut().zip(self.starts.windows(2)) {
+            let (columns, values) = (
+                &self.columns[bounds[0]..bounds[1]],
+                &self.values[bounds[0]..bounds[1]],
+            );
+            *o = columns
+                .iter()
+                .zip(values)
+                .fold(intercept, |sum, (&c, &v)| sum + vector[c] * v);
+        }
+    }
+
+    /// `out = Σᵢ scale[i] · xᵢ`, the intercept's share in `out[dims]`.
+    fn transposed_times(&self, scale: &[f64], out: &mut [f64]) {
+        out.fill(0.0);
+        for (&s, bounds) in scale.iter().zip(self.starts.windows(2)) {
+            let (columns, values) = (
+                &self.columns[bounds[0]..bounds[1]],
+                &self.values[bounds[0]..bounds[1]],
+            );
+            for (&c, &v) in columns.iter().zip(values) {
+                out[c] += s * v;
+            }
+        }
+        out[self.dims] = scale.iter().sum();
+    }
 }
 
 fn sigmoid(z: f64) -> f64 {
