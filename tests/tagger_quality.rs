@@ -8,7 +8,7 @@
 //! the holdout (read once while tuning) and the fresh split (written by a separate author
 //! who never saw the rules): these floors guard the hand-written rules. Then the tagger
 //! as shipped, cue families blended with the learned lexicon. The lexicon is trained on
-//! dev, holdout, fresh and train (2,800 cases written for it), so its honest figures are
+//! dev, holdout, fresh and train (3,600 cases written for it), so its honest figures are
 //! cross-validation on those and the `fresh2` split, written by two more blind
 //! authors and never trained or tuned on.
 #![allow(clippy::print_stdout)]
@@ -160,8 +160,8 @@ fn the_shipped_tagger_stays_above_its_floors_on_unseen_text() {
         "fresh2",
         &report,
         &Floors {
-            f1: 0.82,
-            precision: 0.76,
+            f1: 0.83,
+            precision: 0.78,
             recall: 0.88,
             escalate: 0.87,
             negatives_clean: 0.88,
@@ -192,11 +192,11 @@ fn cross_validation_on_the_training_splits_stays_above_its_floors() {
         "cross-validation",
         &report,
         &Floors {
-            f1: 0.76,
-            precision: 0.71,
-            recall: 0.80,
-            escalate: 0.82,
-            negatives_clean: 0.90,
+            f1: 0.77,
+            precision: 0.72,
+            recall: 0.82,
+            escalate: 0.83,
+            negatives_clean: 0.89,
         },
     );
 }

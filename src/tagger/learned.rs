@@ -66,7 +66,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             c: 8.0,
-            min_df: 3,
+            min_df: 4,
             blend: 0.3,
             cut: 0.35,
             trust: 0.85,
