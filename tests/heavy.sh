@@ -2,7 +2,7 @@
 # The heavy integration tests that `cargo test` skips (#[ignore]): SIGKILL at random
 # moments during imports, rekeys and purges (until 20 runs of each were killed
 # mid-way), and two processes adding 300 entries each at once. `.ci/run` calls this
-# after `cargo test`. About a minute and a half.
+# after `cargo test`. About a minute.
 # Repeat a failing run with CANDOUR_CRASH_SEED=<the seed it printed>.
 set -uo pipefail
 cd "$(dirname "$0")/.."
