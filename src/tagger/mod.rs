@@ -312,20 +312,15 @@ impl<'t, 'n> Analysis<'t, 'n> {
         strongest.sort_by_key(|h| h.span.start);
         let mut evidence: Vec<Evidence> = Vec::with_capacity(strongest.len());
         for hit in strongest {
-            let range = self.norm.source_span(hit.span.clone());
-            let text = self.norm.source_text(hit.span);
-            if text.is_empty()
+            let found = self.evidence_at(hit.span);
+            if found.text.is_empty()
                 || evidence
                     .iter()
-                    .any(|e| e.start == range.start && e.end == range.end)
+                    .any(|e| e.start == found.start && e.end == found.end)
             {
                 continue;
             }
-            evidence.push(Evidence {
-                text: text.to_owned(),
-                start: range.start,
-                end: range.end,
-            });
+            evidence.push(found);
         }
         Some(Found {
             id: category.id.clone(),
@@ -333,6 +328,16 @@ impl<'t, 'n> Analysis<'t, 'n> {
             confidence: (confidence.min(0.99) * 100.0).round() / 100.0,
             evidence,
         })
+    }
+
+    /// The words of the input under a span of the normalised text, as evidence.
+    fn evidence_at(&self, span: Range<usize>) -> Evidence {
+        let range = self.norm.source_span(span.clone());
+        Evidence {
+            text: self.norm.source_text(span).to_owned(),
+            start: range.start,
+            end: range.end,
+        }
     }
 
     /// Blends a category's cue confidence with the lexicon's probability for it (when the
@@ -381,19 +386,15 @@ impl<'t, 'n> Analysis<'t, 'n> {
             if evidence.len() >= MAX_EVIDENCE {
                 break;
             }
-            let range = self.norm.source_span(span.clone());
-            if range.is_empty()
+            let found = self.evidence_at(span);
+            if found.text.is_empty()
                 || evidence
                     .iter()
-                    .any(|e| e.start < range.end && range.start < e.end)
+                    .any(|e| e.start < found.end && found.start < e.end)
             {
                 continue;
             }
-            evidence.push(Evidence {
-                text: self.norm.source_text(span).to_owned(),
-                start: range.start,
-                end: range.end,
-            });
+            evidence.push(found);
         }
         if evidence.is_empty() {
             // Nothing to show the user is nothing to tag.
@@ -475,15 +476,11 @@ impl<'t, 'n> Analysis<'t, 'n> {
             if modifier.spec.negatable && self.negated(start) {
                 continue;
             }
-            let range = self.norm.source_span(span.clone());
-            if evidence.iter().any(|e: &Evidence| e.start == range.start) {
+            let found = self.evidence_at(span);
+            if evidence.iter().any(|e: &Evidence| e.start == found.start) {
                 continue;
             }
-            evidence.push(Evidence {
-                text: self.norm.source_text(span).to_owned(),
-                start: range.start,
-                end: range.end,
-            });
+            evidence.push(found);
         }
         if evidence.is_empty() {
             return None;
