@@ -20,7 +20,9 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 use candour::tagger::Classification;
 use candour::tagger::classify_with;
-use candour::tagger::eval::{Case, Corpus, TRAINING_SPLITS, cross_validated, examples, score};
+use candour::tagger::eval::{
+    Case, Corpus, TRAINING_SPLITS, classify_folds, examples, fold_lexicons, score,
+};
 use candour::tagger::learned::{Lexicon, Settings};
 use candour::taxonomy::Taxonomy;
 
@@ -52,7 +54,8 @@ fn main() -> Result<()> {
         .collect();
     let taxonomy = Taxonomy::builtin();
     if cv {
-        let scored = cross_validated(taxonomy, &training, 5, settings);
+        let folds = fold_lexicons(taxonomy, &training, 5, settings);
+        let scored = classify_folds(taxonomy, &folds);
         let report = score(taxonomy, scored.iter().cloned());
         println!(
             "## five-fold cross-validation, {settings:?}\n\n{}",
@@ -65,7 +68,7 @@ fn main() -> Result<()> {
             scored.into_iter().filter(|(c, _)| c.split == "fresh"),
         );
         println!("## of which the fresh split\n\n{}", fresh.table());
-        long_posts(taxonomy, &training, settings);
+        long_posts(taxonomy, &folds);
         return Ok(());
     }
     let ids: Vec<String> = taxonomy
@@ -94,28 +97,13 @@ fn main() -> Result<()> {
 /// Real posts are often long and about more than one thing. Joins each held-out positive
 /// case to the next one of its fold and scores the pair against both sets of labels, so
 /// the effect of length on the lexicon (and of `--window`) can be seen.
-fn long_posts(taxonomy: &Taxonomy, training: &[&Case], settings: Settings) {
-    let ids: Vec<String> = taxonomy
-        .categories
-        .iter()
-        .map(|c| c.id.to_string())
-        .collect();
+fn long_posts(taxonomy: &Taxonomy, folds: &[(Lexicon, Vec<&Case>)]) {
     let mut joined: Vec<(Case, Classification)> = Vec::new();
-    for fold in 0..5 {
-        let in_fold = |i: &usize| i % 5 == fold;
-        let rest = examples(
-            training
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !in_fold(i))
-                .map(|(_, c)| *c),
-        );
-        let lexicon = Lexicon::train(&rest, &ids, settings);
-        let held: Vec<&Case> = training
+    for (lexicon, held_out) in folds {
+        let held: Vec<&Case> = held_out
             .iter()
-            .enumerate()
-            .filter(|(i, c)| in_fold(i) && !c.categories.is_empty())
-            .map(|(_, c)| *c)
+            .copied()
+            .filter(|c| !c.categories.is_empty())
             .collect();
         for (i, first) in held.iter().enumerate() {
             let second = held[(i + 1) % held.len()];
@@ -129,7 +117,7 @@ fn long_posts(taxonomy: &Taxonomy, training: &[&Case], settings: Settings) {
                 "{}\n\nSomething else from this week. {}",
                 first.text, second.text
             );
-            let found = classify_with(taxonomy, Some(&lexicon), &text);
+            let found = classify_with(taxonomy, Some(lexicon), &text);
             let case = Case {
                 id: format!("{}+{}", first.id, second.id),
                 split: "joined".into(),

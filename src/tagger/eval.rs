@@ -258,27 +258,52 @@ pub fn cross_validated<'a>(
     folds: usize,
     settings: Settings,
 ) -> Vec<(&'a Case, Classification)> {
+    classify_folds(taxonomy, &fold_lexicons(taxonomy, cases, folds, settings))
+}
+
+/// Each fold's cases tagged with the lexicon that did not see them.
+pub fn classify_folds<'a>(
+    taxonomy: &Taxonomy,
+    folds: &[(Lexicon, Vec<&'a Case>)],
+) -> Vec<(&'a Case, Classification)> {
+    folds
+        .iter()
+        .flat_map(|(lexicon, held_out)| {
+            held_out
+                .iter()
+                .map(move |case| (*case, classify_with(taxonomy, Some(lexicon), &case.text)))
+        })
+        .collect()
+}
+
+/// For each of `folds` folds (case *i* in fold *i* mod `folds`, at least two), a lexicon
+/// trained on the other folds, with the fold's own cases.
+pub fn fold_lexicons<'a>(
+    taxonomy: &Taxonomy,
+    cases: &[&'a Case],
+    folds: usize,
+    settings: Settings,
+) -> Vec<(Lexicon, Vec<&'a Case>)> {
     let folds = folds.max(2);
     let ids: Vec<String> = taxonomy
         .categories
         .iter()
         .map(|c| c.id.to_string())
         .collect();
-    let mut scored = Vec::with_capacity(cases.len());
-    for fold in 0..folds {
-        let training = examples(
-            cases
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % folds != fold)
-                .map(|(_, c)| *c),
-        );
-        let lexicon = Lexicon::train(&training, &ids, settings);
-        for (_, case) in cases.iter().enumerate().filter(|(i, _)| i % folds == fold) {
-            scored.push((*case, classify_with(taxonomy, Some(&lexicon), &case.text)));
-        }
-    }
-    scored
+    (0..folds)
+        .map(|fold| {
+            let in_fold = |i: &usize| i % folds == fold;
+            let pick = |keep: bool| {
+                cases
+                    .iter()
+                    .enumerate()
+                    .filter(move |(i, _)| in_fold(i) == keep)
+                    .map(|(_, c)| *c)
+            };
+            let lexicon = Lexicon::train(&examples(pick(false)), &ids, settings);
+            (lexicon, pick(true).collect())
+        })
+        .collect()
 }
 
 /// Counts a set of classified cases.
