@@ -44,15 +44,25 @@ pub fn retag(payload: &mut Payload, taxonomy: &Taxonomy, auto: bool) -> Option<C
     }
     tags.extend(manual);
     payload.tags = tags;
-    reroute(payload, taxonomy);
+    // The tagger has already found the modifiers in this text; reading it again for them
+    // would run every pattern a second time.
+    match &classification {
+        Some(c) => route_with(payload, taxonomy, &c.modifiers),
+        None => reroute(payload, taxonomy),
+    }
     classification
 }
 
 /// Recomputes the route from the entry's categories and the modifiers in its text.
 pub fn reroute(payload: &mut Payload, taxonomy: &Taxonomy) {
     let modifiers = tagger::modifiers(taxonomy, &payload.text);
+    route_with(payload, taxonomy, &modifiers);
+}
+
+/// Sets the route from the entry's categories and `modifiers` found in its text.
+fn route_with(payload: &mut Payload, taxonomy: &Taxonomy, modifiers: &[tagger::FoundModifier]) {
     let ids: Vec<CategoryId> = payload.category_ids().cloned().collect();
-    let (route, reasons) = tagger::route_for(taxonomy, &ids, &modifiers);
+    let (route, reasons) = tagger::route_for(taxonomy, &ids, modifiers);
     payload.route = route;
     payload.route_reasons = reasons;
 }
@@ -65,6 +75,18 @@ pub fn reroute(payload: &mut Payload, taxonomy: &Taxonomy) {
 pub fn change_tags(
     payload: &mut Payload,
     taxonomy: &Taxonomy,
+    add: &[CategoryId],
+    remove: &[CategoryId],
+) -> Vec<CategoryId> {
+    let missing = edit_tags(payload, add, remove);
+    reroute(payload, taxonomy);
+    missing
+}
+
+/// As [`change_tags`] without recomputing the route, for a caller that re-tags the
+/// entry straight after (which sets the route).
+pub fn edit_tags(
+    payload: &mut Payload,
     add: &[CategoryId],
     remove: &[CategoryId],
 ) -> Vec<CategoryId> {
@@ -91,6 +113,5 @@ pub fn change_tags(
             payload.removed_tags.push(id.clone());
         }
     }
-    reroute(payload, taxonomy);
     missing
 }

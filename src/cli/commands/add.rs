@@ -111,7 +111,8 @@ fn add_entry(
     let now = ctx.now_utc();
     let mut payload = Payload::new(text, occurred_at, now);
     payload.auto_tag = !args.no_auto_tag;
-    tagging::change_tags(&mut payload, taxonomy, &args.tags, &[]);
+    // Manual tags first, so re-tagging keeps them; re-tagging then sets the route.
+    tagging::edit_tags(&mut payload, &args.tags, &[]);
     let auto = payload.auto_tag;
     tagging::retag(&mut payload, taxonomy, auto);
     let id = journal.add(&payload, now)?;
