@@ -59,7 +59,7 @@ fn main() -> anyhow::Result<()> {
     let taxonomy = Taxonomy::builtin();
     let timed = |lexicon: Option<&Lexicon>| {
         median(
-            (0..50)
+            (0..200)
                 .map(|_| {
                     let start = Instant::now();
                     let found = candour::tagger::classify_with(taxonomy, lexicon, &text);
@@ -81,7 +81,7 @@ fn main() -> anyhow::Result<()> {
         lexicon.as_secs_f64() * 1e3
     );
     println!(
-        "classify {words} words ({} bytes): {:.2} ms; with the cues alone {:.2} ms (medians of 50)",
+        "classify {words} words ({} bytes): {:.2} ms; with the cues alone {:.2} ms (medians of 200)",
         text.len(),
         classify.as_secs_f64() * 1e3,
         cues_only.as_secs_f64() * 1e3

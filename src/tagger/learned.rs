@@ -20,7 +20,7 @@
 //! word pairs, weighted by sublinear term frequency times smoothed inverse document
 //! frequency and scaled to unit length.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -93,7 +93,7 @@ pub struct Lexicon {
     /// Intercept per category.
     bias: Vec<f64>,
     /// Feature → row.
-    terms: HashMap<String, usize>,
+    terms: foldhash::HashMap<String, usize>,
     /// Inverse document frequency per row.
     idf: Vec<f64>,
     /// Row-major weights: `weights[row * categories.len() + column]`.
@@ -218,7 +218,8 @@ impl Lexicon {
                 found.push(Occurrence { row, span });
             }
         });
-        let (present, mut probabilities) = self.probabilities(&found);
+        let mut tally = vec![(0, 0); self.idf.len()];
+        let (present, mut probabilities) = self.probabilities(&found, &mut tally);
         let window = self.settings.window;
         let total = normalised.split_whitespace().count();
         if window > 0 && total >= 2 * window {
@@ -242,7 +243,7 @@ impl Lexicon {
                         .filter(|o| o.span.end <= sentence.end)
                         .cloned()
                         .collect();
-                    let (_, local) = self.probabilities(&inside);
+                    let (_, local) = self.probabilities(&inside, &mut tally);
                     for (p, l) in probabilities.iter_mut().zip(local) {
                         *p = p.max(l);
                     }
@@ -261,24 +262,35 @@ impl Lexicon {
     }
 
     /// The features of a run of occurrences (tf-idf, unit length) and the probability
-    /// per category.
-    fn probabilities(&self, found: &[Occurrence]) -> (Vec<Feature>, Vec<f64>) {
+    /// per category. `tally` has a zeroed slot per row and is left zeroed.
+    fn probabilities(
+        &self,
+        found: &[Occurrence],
+        tally: &mut [(u32, usize)],
+    ) -> (Vec<Feature>, Vec<f64>) {
         let width = self.categories.len();
-        // Group by row (keeping each row's first occurrence), then back to text order.
-        let mut order: Vec<usize> = (0..found.len()).collect();
-        order.sort_by_key(|&i| (found[i].row, i));
-        let mut present: Vec<Feature> = Vec::new();
-        for run in order.chunk_by(|&a, &b| found[a].row == found[b].row) {
-            let first = &found[run[0]];
-            let count = u32::try_from(run.len()).unwrap_or(u32::MAX);
-            present.push(Feature {
-                row: first.row,
-                value: tf(count) * self.idf[first.row],
-                span: first.span.clone(),
-            });
+        // Count each row and keep its first occurrence. Occurrences come in text order,
+        // so first occurrences do too, and evidence ties break the same way every run.
+        let mut rows: Vec<usize> = Vec::new();
+        for (i, occurrence) in found.iter().enumerate() {
+            let slot = &mut tally[occurrence.row];
+            if slot.0 == 0 {
+                slot.1 = i;
+                rows.push(occurrence.row);
+            }
+            slot.0 = slot.0.saturating_add(1);
         }
-        // Text order, so evidence ties break the same way on every run.
-        present.sort_by_key(|f| f.span.start);
+        let mut present: Vec<Feature> = rows
+            .into_iter()
+            .map(|row| {
+                let (count, first) = std::mem::take(&mut tally[row]);
+                Feature {
+                    row,
+                    value: tf(count) * self.idf[row],
+                    span: found[first].span.clone(),
+                }
+            })
+            .collect();
         let norm = present
             .iter()
             .map(|f| f.value * f.value)
@@ -307,7 +319,10 @@ impl Lexicon {
         let mut bias: Vec<f64> = Vec::new();
         // One line per term, so the line count bounds the sizes.
         let lines = text.bytes().filter(|&b| b == b'\n').count();
-        let mut terms = HashMap::with_capacity(lines);
+        let mut terms = foldhash::HashMap::with_capacity_and_hasher(
+            lines,
+            foldhash::fast::RandomState::default(),
+        );
         let mut idf = Vec::with_capacity(lines);
         let mut weights = Vec::new();
         let number = |field: &str, line: usize| -> Result<f64, String> {
@@ -417,7 +432,7 @@ impl Lexicon {
         let n = examples.len();
         #[allow(clippy::cast_precision_loss)] // corpus sizes are far below 2^52
         let idf_of = |d: usize| ((1 + n) as f64 / (1 + d) as f64).ln() + 1.0;
-        let mut terms = HashMap::new();
+        let mut terms = foldhash::HashMap::default();
         let mut idf = Vec::new();
         for (key, &d) in &df {
             if d >= settings.min_df {

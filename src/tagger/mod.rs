@@ -21,7 +21,7 @@ pub mod learned;
 pub mod normalise;
 pub mod pattern;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -194,10 +194,10 @@ struct Hit {
 struct Analysis<'t, 'n> {
     taxonomy: &'t Taxonomy,
     norm: &'n Normalised<'n>,
-    /// Every pattern match, by group: (pattern index, start, end) in normalised bytes.
-    hits: HashMap<u32, Vec<(usize, usize, usize)>>,
+    /// Every pattern match, by group id: (pattern index, start, end) in normalised bytes.
+    hits: Vec<Vec<(usize, usize, usize)>>,
     /// Spans covered by the taxonomy-wide guards.
-    global_guards: Vec<Range<usize>>,
+    global_guards: Spans,
     /// Sentences that mention a person in care.
     context_sentences: Vec<bool>,
     /// Where the first person in care is mentioned.
@@ -211,18 +211,21 @@ struct Analysis<'t, 'n> {
 impl<'t, 'n> Analysis<'t, 'n> {
     fn new(taxonomy: &'t Taxonomy, norm: &'n Normalised<'n>) -> Analysis<'t, 'n> {
         let tokens = pattern::tokenize(&norm.text, |at| norm.sentence_of(at));
-        let mut hits: HashMap<u32, Vec<(usize, usize, usize)>> = HashMap::new();
+        let mut hits: Vec<Vec<(usize, usize, usize)>> = Vec::new();
         for hit in taxonomy.matcher().run(&tokens) {
             let (group, index) = hit.owner;
-            let span = (
+            let group = group as usize;
+            if hits.len() <= group {
+                hits.resize_with(group + 1, Vec::new);
+            }
+            hits[group].push((
+                index as usize,
                 tokens[hit.tokens.start].start,
                 tokens[hit.tokens.end - 1].end,
-            );
-            hits.entry(group)
-                .or_default()
-                .push((index as usize, span.0, span.1));
+            ));
         }
-        let found = |group: &PatternGroup| hits.get(&group.id).map_or(&[][..], Vec::as_slice);
+        let found =
+            |group: &PatternGroup| hits.get(group.id as usize).map_or(&[][..], Vec::as_slice);
         let mut context_sentences = vec![false; norm.sentences.len()];
         let mut first_context = None;
         for &(_, start, _) in found(&taxonomy.context) {
@@ -233,7 +236,7 @@ impl<'t, 'n> Analysis<'t, 'n> {
         for &(_, start, _) in found(&taxonomy.pronouns) {
             pronoun_sentences[norm.sentence_of(start)] = true;
         }
-        let global_guards = spans(found(&taxonomy.guards));
+        let global_guards = Spans::new(found(&taxonomy.guards));
         let negations = spans(found(&taxonomy.negations));
         Analysis {
             taxonomy,
@@ -249,14 +252,15 @@ impl<'t, 'n> Analysis<'t, 'n> {
 
     /// The matches of one group: (pattern index, start, end).
     fn found(&self, group: &PatternGroup) -> &[(usize, usize, usize)] {
-        self.hits.get(&group.id).map_or(&[][..], Vec::as_slice)
+        self.hits
+            .get(group.id as usize)
+            .map_or(&[][..], Vec::as_slice)
     }
 
     fn category(&self, category: &Category) -> Option<Found> {
-        let guards = spans(self.found(&category.guards));
-        let guarded = |span: &Range<usize>| {
-            overlaps_any(span, &guards) || overlaps_any(span, &self.global_guards)
-        };
+        let guards = Spans::new(self.found(&category.guards));
+        let guarded =
+            |span: &Range<usize>| guards.overlaps(span) || self.global_guards.overlaps(span);
         let mut hits: Vec<Hit> = Vec::new();
         // The same cue repeated is one piece of evidence, not several: only its first
         // match adds to the confidence (the others are still shown).
@@ -466,11 +470,11 @@ impl<'t, 'n> Analysis<'t, 'n> {
     }
 
     fn modifier(&self, modifier: &Modifier) -> Option<FoundModifier> {
-        let guards = spans(self.found(&modifier.guards));
+        let guards = Spans::new(self.found(&modifier.guards));
         let mut evidence = Vec::new();
         for &(_, start, end) in self.found(&modifier.patterns) {
             let span = start..end;
-            if overlaps_any(&span, &guards) || overlaps_any(&span, &self.global_guards) {
+            if guards.overlaps(&span) || self.global_guards.overlaps(&span) {
                 continue;
             }
             if modifier.spec.negatable && self.negated(start) {
@@ -516,10 +520,35 @@ fn spans(found: &[(usize, usize, usize)]) -> Vec<Range<usize>> {
     spans
 }
 
-fn overlaps_any(span: &Range<usize>, others: &[Range<usize>]) -> bool {
-    others
-        .iter()
-        .any(|o| o.start < span.end && span.start < o.end)
+/// Spans sorted by start, with the furthest end so far at each, so asking whether a
+/// span overlaps any of them is a binary search (a long text has hundreds of guards).
+struct Spans {
+    spans: Vec<Range<usize>>,
+    furthest_end: Vec<usize>,
+}
+
+impl Spans {
+    fn new(found: &[(usize, usize, usize)]) -> Spans {
+        let spans = spans(found);
+        let furthest_end = spans
+            .iter()
+            .scan(0, |furthest, span| {
+                *furthest = span.end.max(*furthest);
+                Some(*furthest)
+            })
+            .collect();
+        Spans {
+            spans,
+            furthest_end,
+        }
+    }
+
+    /// True when `span` overlaps one of the spans.
+    fn overlaps(&self, span: &Range<usize>) -> bool {
+        // Of the spans starting before `span` ends, does any end after it starts?
+        let before = self.spans.partition_point(|s| s.start < span.end);
+        before > 0 && self.furthest_end[before - 1] > span.start
+    }
 }
 
 /// Overlapping hits are one piece of evidence: keep the strongest, then the longest.
@@ -795,6 +824,19 @@ reason = "it already happened"
         #[test]
         fn the_shipped_tagger_never_panics(text in "\\PC{0,300}") {
             check_invariants(Taxonomy::builtin(), &text);
+        }
+
+        #[test]
+        fn span_overlap_search_agrees_with_checking_every_span(
+            guards in proptest::collection::vec((0usize..60, 1usize..12), 0..20),
+            start in 0usize..70,
+            len in 1usize..10,
+        ) {
+            let found: Vec<(usize, usize, usize)> =
+                guards.iter().map(|&(s, l)| (0, s, s + l)).collect();
+            let span = start..start + len;
+            let linear = found.iter().any(|&(_, s, e)| s < span.end && span.start < e);
+            proptest::prop_assert_eq!(Spans::new(&found).overlaps(&span), linear);
         }
     }
 

@@ -95,6 +95,12 @@ fn ends_sentence(text: &str) -> bool {
 
 /// Appends `c` lower-cased and folded, recording `at` for every byte written.
 fn push_folded(c: char, at: usize, text: &mut String, origin: &mut Vec<usize>) {
+    // Most text is ASCII: one byte in, one byte out.
+    if c.is_ascii() && c != '`' {
+        text.push(c.to_ascii_lowercase());
+        origin.push(at);
+        return;
+    }
     let mut push = |s: &str, text: &mut String| {
         text.push_str(s);
         origin.resize(text.len(), at);

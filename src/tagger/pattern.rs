@@ -417,6 +417,93 @@ fn word_node(word: &str, prefix: bool) -> Node {
 struct Program {
     states: Vec<State>,
     start: usize,
+    /// For the start and every state a step leads to: the steps and accept reachable
+    /// from it without consuming a word, as a range of `reach`. Worked out once here, so
+    /// matching never walks the splits.
+    reach_of: Vec<Range<usize>>,
+    reach: Vec<usize>,
+    /// The first steps that take a fixed word, as (word, state), sorted: a match
+    /// starting at a word only tries these for that word, not every way to begin.
+    first_words: Vec<(u32, usize)>,
+    /// The other first steps (prefixes, numbers, any word).
+    first_other: Vec<usize>,
+}
+
+impl Program {
+    fn new(states: Vec<State>, start: usize) -> Program {
+        let mut program = Program {
+            reach_of: vec![0..0; states.len()],
+            states,
+            start,
+            reach: Vec::new(),
+            first_words: Vec::new(),
+            first_other: Vec::new(),
+        };
+        let mut targets: Vec<usize> = program
+            .states
+            .iter()
+            .filter_map(|state| match state {
+                State::Step(_, next) => Some(*next),
+                State::Split(..) | State::Accept => None,
+            })
+            .collect();
+        targets.push(start);
+        targets.sort_unstable();
+        targets.dedup();
+        // Which target's walk last saw each state (targets are distinct, so no reset).
+        let mut seen = vec![usize::MAX; program.states.len()];
+        let mut stack = Vec::new();
+        for target in targets {
+            let from = program.reach.len();
+            stack.push(target);
+            while let Some(s) = stack.pop() {
+                if std::mem::replace(&mut seen[s], target) == target {
+                    continue;
+                }
+                match &program.states[s] {
+                    State::Split(a, b) => {
+                        stack.push(*b);
+                        stack.push(*a);
+                    }
+                    State::Step(..) | State::Accept => program.reach.push(s),
+                }
+            }
+            program.reach_of[target] = from..program.reach.len();
+        }
+        for &s in &program.reach[program.reach_of[start].clone()] {
+            match &program.states[s] {
+                State::Step(Pred::Word(sym), _) => program.first_words.push((*sym, s)),
+                State::Step(Pred::Words(set), _) => {
+                    program.first_words.extend(set.iter().map(|&sym| (sym, s)));
+                }
+                State::Step(..) => program.first_other.push(s),
+                State::Split(..) | State::Accept => {}
+            }
+        }
+        program.first_words.sort_unstable();
+        program
+    }
+
+    /// The first steps that can take `word`.
+    fn first_steps(&self, word: Option<u32>) -> impl Iterator<Item = usize> + '_ {
+        let by_word = match word {
+            Some(sym) => {
+                let from = self.first_words.partition_point(|&(w, _)| w < sym);
+                let to = self.first_words.partition_point(|&(w, _)| w <= sym);
+                &self.first_words[from..to]
+            }
+            None => &[],
+        };
+        by_word
+            .iter()
+            .map(|&(_, s)| s)
+            .chain(self.first_other.iter().copied())
+    }
+
+    /// The steps and accept reachable from `state` (a start or step target).
+    fn reach(&self, state: usize) -> &[usize] {
+        &self.reach[self.reach_of[state].clone()]
+    }
 }
 
 /// The most anchor words kept for one pattern.
@@ -469,6 +556,26 @@ fn anchors(node: &Node) -> Option<Vec<&str>> {
     }
 }
 
+/// The most anchor sets one pattern requires (a bit each in a mask).
+const MAX_ANCHOR_SETS: usize = 32;
+
+/// Every set of words of which each match must contain one: one per fixed part of a
+/// sequence, so "gave me his number" needs `gave` and `number` in the sentence, not
+/// just one of them.
+fn required(node: &Node) -> Vec<Vec<&str>> {
+    match node {
+        Node::Word(w) => vec![vec![w.as_str()]],
+        Node::Seq(items) => items.iter().flat_map(required).collect(),
+        Node::Alt(_) | Node::Shared(_) => anchors(node).into_iter().collect(),
+        Node::Prefix(_)
+        | Node::Number
+        | Node::Range(..)
+        | Node::Any
+        | Node::Gap(_)
+        | Node::Opt(_) => Vec::new(),
+    }
+}
+
 /// Where a pattern came from, chosen by whoever registers it (category, group, index).
 pub type Owner = (u32, u32);
 
@@ -487,15 +594,21 @@ pub struct Matcher {
     macros: HashMap<String, String>,
     macro_cache: HashMap<String, Node>,
     programs: Vec<(Owner, Program)>,
-    symbols: HashMap<String, u32>,
-    by_word: HashMap<u32, Vec<u32>>,
+    symbols: foldhash::HashMap<String, u32>,
+    /// Per word (by symbol): the patterns whose match can start with it.
+    by_word: Vec<Vec<u32>>,
     by_prefix: Vec<(Box<str>, u32)>,
+    /// Patterns that can start with a number, tried only at words starting with a digit.
+    by_number: Vec<u32>,
+    /// Patterns that can start with any word, tried everywhere.
     always: Vec<u32>,
-    /// For each anchor word, the patterns that need it somewhere in the sentence.
-    by_anchor: HashMap<u32, Vec<u32>>,
-    /// Per pattern: true when it has no useful anchor (none, or a very common word), so
-    /// it is eligible in every sentence without marking.
-    unanchored: Vec<bool>,
+    /// For each anchor word, the patterns that need it somewhere in the sentence, with
+    /// the bit of the anchor set it belongs to.
+    by_anchor: Vec<Vec<(u32, u32)>>,
+    /// Per pattern: the bits of all its anchor sets; a sentence must hold a word of
+    /// each. Zero when it has none worth checking (only very common words, or none at
+    /// all), so it is eligible in every sentence without marking.
+    needs: Vec<u32>,
 }
 
 impl Matcher {
@@ -518,14 +631,18 @@ impl Matcher {
         if can_be_empty(&node) {
             return Err(PatternError::Empty);
         }
-        let anchor_set = anchors(&node);
-        // A pattern anchored on a common word is tried everywhere instead.
-        let useful = anchor_set
-            .as_ref()
-            .is_some_and(|words| !words.iter().any(|w| is_common(w)));
-        let anchor_words = anchor_set
-            .filter(|_| useful)
-            .map(|words| words.iter().map(|w| self.symbol(w)).collect::<Vec<u32>>());
+        // A set with a common word in it is in nearly every sentence: not worth marking.
+        let mut anchor_sets: Vec<Vec<&str>> = required(&node)
+            .into_iter()
+            .filter(|set| !set.iter().any(|w| is_common(w)))
+            .collect();
+        anchor_sets.sort_unstable();
+        anchor_sets.dedup();
+        anchor_sets.truncate(MAX_ANCHOR_SETS);
+        let anchor_sets: Vec<Vec<u32>> = anchor_sets
+            .iter()
+            .map(|set| set.iter().map(|w| self.symbol(w)).collect())
+            .collect();
         let mut states = Vec::new();
         let accept = push(&mut states, State::Accept);
         let start = self.compile(&node, accept, &mut states)?;
@@ -534,7 +651,7 @@ impl Matcher {
         }
         let id = u32::try_from(self.programs.len())
             .map_err(|_| PatternError::TooLarge(self.programs.len()))?;
-        let program = Program { states, start };
+        let program = Program::new(states, start);
         let mut firsts = Vec::new();
         first_preds(
             &program,
@@ -545,36 +662,47 @@ impl Matcher {
         for pred in firsts {
             match pred {
                 Pred::Word(sym) => {
-                    let list = self.by_word.entry(sym).or_default();
+                    let list = slot(&mut self.by_word, sym);
                     if list.last() != Some(&id) {
                         list.push(id);
                     }
                 }
                 Pred::Words(syms) => {
                     for &sym in syms.iter() {
-                        let list = self.by_word.entry(sym).or_default();
+                        let list = slot(&mut self.by_word, sym);
                         if list.last() != Some(&id) {
                             list.push(id);
                         }
                     }
                 }
                 Pred::Prefix(p) => self.by_prefix.push((p, id)),
-                Pred::Number | Pred::Range(..) | Pred::Any => {
+                Pred::Number | Pred::Range(..) => {
+                    if self.by_number.last() != Some(&id) {
+                        self.by_number.push(id);
+                    }
+                }
+                Pred::Any => {
                     if self.always.last() != Some(&id) {
                         self.always.push(id);
                     }
                 }
             }
         }
-        self.unanchored.push(!useful);
-        if let Some(syms) = anchor_words {
-            for sym in syms {
-                let list = self.by_anchor.entry(sym).or_default();
-                if list.last() != Some(&id) {
-                    list.push(id);
+        let mut needs = 0;
+        for (k, set) in anchor_sets.iter().enumerate() {
+            let bit = 1 << k;
+            needs |= bit;
+            for &sym in set {
+                let at = sym as usize;
+                if self.by_anchor.len() <= at {
+                    self.by_anchor.resize_with(at + 1, Vec::new);
+                }
+                if !self.by_anchor[at].contains(&(id, bit)) {
+                    self.by_anchor[at].push((id, bit));
                 }
             }
         }
+        self.needs.push(needs);
         self.programs.push((owner, program));
         Ok(())
     }
@@ -670,9 +798,11 @@ impl Matcher {
             .iter()
             .map(|t| self.symbols.get(t.text).copied())
             .collect();
-        // Only patterns whose anchor words occur in the sentence can match there: each
-        // sentence marks its eligible patterns with its own number.
-        let mut eligible: Vec<usize> = vec![usize::MAX; self.programs.len()];
+        // Only patterns with a word of each anchor set in the sentence can match there:
+        // each sentence stamps the patterns it marks with its own number and collects
+        // the anchor sets it holds.
+        let mut stamp: Vec<usize> = vec![usize::MAX; self.programs.len()];
+        let mut held: Vec<u32> = vec![0; self.programs.len()];
         let mut marked_sentence = usize::MAX;
         let mut hits = Vec::new();
         // The end of the last match of each program, so its matches do not overlap.
@@ -687,29 +817,43 @@ impl Matcher {
                     if tokens[j].sentence != sentence {
                         break;
                     }
-                    if let Some(list) = syms[j].and_then(|sym| self.by_anchor.get(&sym)) {
-                        for &id in list {
-                            eligible[id as usize] = sentence;
+                    if let Some(list) = syms[j].and_then(|sym| self.by_anchor.get(sym as usize)) {
+                        for &(id, bit) in list {
+                            let id = id as usize;
+                            if stamp[id] != sentence {
+                                stamp[id] = sentence;
+                                held[id] = 0;
+                            }
+                            held[id] |= bit;
                         }
                     }
                 }
             }
+            // Patterns that can start here and whose anchors the sentence has. The word
+            // index lists each pattern once, in order; only prefixes and patterns tried
+            // everywhere can repeat one, and only then is the list sorted.
+            let possible = |id: &u32| {
+                let id = *id as usize;
+                self.needs[id] == 0 || (stamp[id] == sentence && held[id] == self.needs[id])
+            };
             candidates.clear();
-            if let Some(sym) = syms[i]
-                && let Some(list) = self.by_word.get(&sym)
-            {
-                candidates.extend_from_slice(list);
+            if let Some(list) = syms[i].and_then(|sym| self.by_word.get(sym as usize)) {
+                candidates.extend(list.iter().filter(|id| possible(id)));
             }
+            let by_word = candidates.len();
             for (prefix, id) in &self.by_prefix {
-                if tokens[i].text.starts_with(&**prefix) {
+                if possible(id) && tokens[i].text.starts_with(&**prefix) {
                     candidates.push(*id);
                 }
             }
-            candidates.extend_from_slice(&self.always);
-            candidates
-                .retain(|&id| self.unanchored[id as usize] || eligible[id as usize] == sentence);
-            candidates.sort_unstable();
-            candidates.dedup();
+            if tokens[i].text.starts_with(|c: char| c.is_ascii_digit()) {
+                candidates.extend(self.by_number.iter().filter(|id| possible(id)));
+            }
+            candidates.extend(self.always.iter().filter(|id| possible(id)));
+            if candidates.len() > by_word {
+                candidates.sort_unstable();
+                candidates.dedup();
+            }
             for &id in &candidates {
                 if i < busy_until[id as usize] {
                     continue;
@@ -735,9 +879,14 @@ impl Matcher {
             let n = self
                 .symbols
                 .get(t.text)
-                .and_then(|s| self.by_word.get(s))
+                .and_then(|&s| self.by_word.get(s as usize))
                 .map_or(0, Vec::len)
-                + self.always.len();
+                + self.always.len()
+                + if t.text.starts_with(|c: char| c.is_ascii_digit()) {
+                    self.by_number.len()
+                } else {
+                    0
+                };
             total += n;
             *per_word.entry(t.text).or_default() += n;
         }
@@ -750,13 +899,14 @@ impl Matcher {
         (total, top)
     }
 
-    /// Index sizes, for diagnostics: (patterns, words, prefixes, always tried).
+    /// Index sizes, for diagnostics: (patterns, words, prefixes, tried at every number
+    /// or word).
     pub fn stats(&self) -> (usize, usize, usize, usize) {
         (
             self.programs.len(),
-            self.by_word.len(),
+            self.by_word.iter().filter(|list| !list.is_empty()).count(),
             self.by_prefix.len(),
-            self.always.len(),
+            self.by_number.len() + self.always.len(),
         )
     }
 
@@ -775,7 +925,6 @@ impl Matcher {
 struct Scratch {
     current: Vec<usize>,
     next: Vec<usize>,
-    stack: Vec<usize>,
     seen: Vec<u32>,
     generation: u32,
 }
@@ -792,27 +941,24 @@ fn longest(
         scratch.seen.resize(program.states.len(), 0);
     }
     scratch.current.clear();
-    scratch.generation = scratch.generation.wrapping_add(1);
+    scratch.current.extend(program.first_steps(syms[start]));
     let mut accepted = None;
     let sentence = tokens[start].sentence;
-    closure(program, program.start, scratch, true);
     let mut at = start;
     while !scratch.current.is_empty() {
-        if scratch
-            .current
-            .iter()
-            .any(|&s| matches!(program.states[s], State::Accept))
-            && at > start
-        {
-            accepted = Some(at);
-        }
         if at >= tokens.len() || tokens[at].sentence != sentence {
             break;
         }
         scratch.generation = scratch.generation.wrapping_add(1);
+        if scratch.generation == 0 {
+            // Wrapped: forget every old mark rather than mistake one for this round's.
+            scratch.seen.fill(0);
+            scratch.generation = 1;
+        }
+        let generation = scratch.generation;
         scratch.next.clear();
-        let current = std::mem::take(&mut scratch.current);
-        for &s in &current {
+        let mut accepts = false;
+        for &s in &scratch.current {
             if let State::Step(pred, next) = &program.states[s] {
                 let ok = match pred {
                     Pred::Word(sym) => syms[at] == Some(*sym),
@@ -825,40 +971,24 @@ fn longest(
                     Pred::Any => true,
                 };
                 if ok {
-                    closure(program, *next, scratch, false);
+                    for &t in program.reach(*next) {
+                        let mark = &mut scratch.seen[t];
+                        if *mark != generation {
+                            *mark = generation;
+                            accepts |= matches!(program.states[t], State::Accept);
+                            scratch.next.push(t);
+                        }
+                    }
                 }
             }
         }
-        scratch.current = current;
         std::mem::swap(&mut scratch.current, &mut scratch.next);
         at += 1;
+        if accepts {
+            accepted = Some(at);
+        }
     }
     accepted
-}
-
-/// Adds `state` and everything reachable from it without consuming a word.
-fn closure(program: &Program, state: usize, scratch: &mut Scratch, into_current: bool) {
-    scratch.stack.clear();
-    scratch.stack.push(state);
-    while let Some(s) = scratch.stack.pop() {
-        if scratch.seen[s] == scratch.generation {
-            continue;
-        }
-        scratch.seen[s] = scratch.generation;
-        match &program.states[s] {
-            State::Split(a, b) => {
-                scratch.stack.push(*b);
-                scratch.stack.push(*a);
-            }
-            State::Step(..) | State::Accept => {
-                if into_current {
-                    scratch.current.push(s);
-                } else {
-                    scratch.next.push(s);
-                }
-            }
-        }
-    }
 }
 
 /// The value of a number word ("1,200" → 1200, "20s" → 20), if it starts with digits.
@@ -869,6 +999,15 @@ fn number(word: &str) -> Option<f64> {
         .filter(|c| *c != ',')
         .collect();
     digits.trim_end_matches('.').parse().ok()
+}
+
+/// The list for symbol `sym` in a table indexed by symbol, grown as needed.
+fn slot(table: &mut Vec<Vec<u32>>, sym: u32) -> &mut Vec<u32> {
+    let at = sym as usize;
+    if table.len() <= at {
+        table.resize_with(at + 1, Vec::new);
+    }
+    &mut table[at]
 }
 
 fn push(states: &mut Vec<State>, state: State) -> usize {
@@ -1124,5 +1263,89 @@ mod tests {
         looping.insert("a".to_owned(), "x {a}".to_owned());
         let mut m = Matcher::new(looping);
         assert!(matches!(m.add((0, 0), "{a}"), Err(PatternError::TooDeep)));
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    /// Every pattern tried at every word, with no index or anchors: what `run` must find.
+    fn exhaustive(matcher: &Matcher, tokens: &[Token<'_>]) -> Vec<Hit> {
+        let syms: Vec<Option<u32>> = tokens
+            .iter()
+            .map(|t| matcher.symbols.get(t.text).copied())
+            .collect();
+        let mut busy_until = vec![0; matcher.programs.len()];
+        let mut scratch = Scratch::default();
+        let mut hits = Vec::new();
+        for i in 0..tokens.len() {
+            for (id, (owner, program)) in matcher.programs.iter().enumerate() {
+                if i < busy_until[id] {
+                    continue;
+                }
+                if let Some(end) = longest(program, tokens, &syms, i, &mut scratch) {
+                    hits.push(Hit {
+                        owner: *owner,
+                        tokens: i..end,
+                    });
+                    busy_until[id] = end;
+                }
+            }
+        }
+        hits
+    }
+
+    fn sorted(mut hits: Vec<Hit>) -> Vec<(Owner, usize, usize)> {
+        let mut out: Vec<_> = hits
+            .drain(..)
+            .map(|h| (h.owner, h.tokens.start, h.tokens.end))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::testing::proptest_config())]
+
+        /// The word index, the number index and the anchor sets only skip patterns that
+        /// cannot match: `run` finds exactly what trying everything everywhere finds.
+        #[test]
+        fn the_indexes_never_lose_a_match(words in proptest::collection::vec(
+            // Whole phrases that match, and words that break or pad them.
+            proptest::sample::select(vec![
+                "gave me his number", "gave me her personal number", "3 year old",
+                "20 quid", "texted me", "the nurse and i visited", "friend on facebook",
+                "he gave cash", "he", "gave", "me", "his", "number", "personal", "20",
+                "pounds", "year", "old", "texting", "a", "card", "friend", "facebook",
+                ".", "and", "i", "nurse",
+            ]),
+            0..30,
+        )) {
+            let mut macros = HashMap::new();
+            macros.insert("pron".to_owned(), "his|her|their".to_owned());
+            macros.insert("money".to_owned(), "cash|{num} (quid|pounds)|card".to_owned());
+            let mut matcher = Matcher::new(macros);
+            let patterns = [
+                "gave me {pron} (personal)? number",
+                "{num:1-17} year old",
+                "{money}",
+                "text* me",
+                "(the|a) nurse (and i|and me) visited",
+                "friend {w3} facebook",
+                "{any} quid",
+                "he {w2} (cash|card)",
+            ];
+            for (i, pattern) in (0..).zip(patterns) {
+                matcher.add((0, i), pattern).unwrap();
+            }
+            let text = words.join(" ");
+            // Sentences end at each full stop.
+            let tokens = tokenize(&text, |at| text[..at].matches('.').count());
+            proptest::prop_assert_eq!(
+                sorted(matcher.run(&tokens)),
+                sorted(exhaustive(&matcher, &tokens))
+            );
+        }
     }
 }
