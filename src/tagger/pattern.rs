@@ -838,7 +838,11 @@ impl Matcher {
             };
             candidates.clear();
             if let Some(list) = syms[i].and_then(|sym| self.by_word.get(sym as usize)) {
-                candidates.extend(list.iter().filter(|id| possible(id)));
+                for &id in list {
+                    if possible(&id) {
+                        candidates.push(id);
+                    }
+                }
             }
             let by_word = candidates.len();
             for (prefix, id) in &self.by_prefix {
@@ -847,9 +851,17 @@ impl Matcher {
                 }
             }
             if tokens[i].text.starts_with(|c: char| c.is_ascii_digit()) {
-                candidates.extend(self.by_number.iter().filter(|id| possible(id)));
+                for &id in &self.by_number {
+                    if possible(&id) {
+                        candidates.push(id);
+                    }
+                }
             }
-            candidates.extend(self.always.iter().filter(|id| possible(id)));
+            for &id in &self.always {
+                if possible(&id) {
+                    candidates.push(id);
+                }
+            }
             if candidates.len() > by_word {
                 candidates.sort_unstable();
                 candidates.dedup();
@@ -1335,6 +1347,9 @@ mod index_tests {
                 "friend {w3} facebook",
                 "{any} quid",
                 "he {w2} (cash|card)",
+                "(nurse|friend)",
+                "facebook",
+                "old (friend)?",
             ];
             for (i, pattern) in (0..).zip(patterns) {
                 matcher.add((0, i), pattern).unwrap();
