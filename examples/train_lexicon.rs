@@ -9,7 +9,7 @@
 //! `--cv` writes nothing and instead prints five-fold cross-validation of the lexicon
 //! blended into the built-in taxonomy, on the training splits, and the same for long
 //! posts made of two held-out cases joined. `--c X`, `--min-df N`,
-//! `--blend X`, `--cut X`, `--trust X`, `--iterations N` and `--window N` change the
+//! `--blend X`, `--cut X`, `--trust X`, `--trust-short X`, `--short N`, `--iterations N` and `--window N` change the
 //! settings for either.
 
 // An example prints its report.
@@ -42,6 +42,8 @@ fn main() -> Result<()> {
             "--trust" => settings.trust = value()?.parse()?,
             "--iterations" => settings.iterations = value()?.parse()?,
             "--window" => settings.window = value()?.parse()?,
+            "--short" => settings.short = value()?.parse()?,
+            "--trust-short" => settings.trust_short = value()?.parse()?,
             other => bail!("unknown argument {other}; see examples/train_lexicon.rs"),
         }
     }
@@ -84,7 +86,8 @@ fn main() -> Result<()> {
          words), its inverse document frequency, then one weight per category in the order\n\
          of @categories, in thousandths. @blend is the share of a category's score that\n\
          comes from the cue families; @cut is the blended score at which it is tagged;\n\
-         a cue confidence of @trust or more tags the category whatever the lexicon says.",
+         a cue confidence of @trust or more (@trust_short or more in a text of at most\n\
+         @short words) tags the category whatever the lexicon says.",
         training.len(),
         TRAINING_SPLITS.join(", ")
     );

@@ -54,6 +54,11 @@ pub struct Settings {
     /// A cue confidence at which the cue families tag a category whatever the lexicon
     /// says (above 0.99: never).
     pub trust: f64,
+    /// The same for a short text: the lexicon knows little about a sentence or two, and
+    /// a clear phrase there is the best evidence there is.
+    pub trust_short: f64,
+    /// The most words a text may have to be short.
+    pub short: usize,
     /// Gradient steps per category.
     pub iterations: usize,
     /// The length in words of the passages a long text is also scored by (0: never).
@@ -67,9 +72,11 @@ impl Default for Settings {
         Settings {
             c: 8.0,
             min_df: 4,
-            blend: 0.3,
-            cut: 0.35,
-            trust: 0.85,
+            blend: 0.25,
+            cut: 0.4,
+            trust: 0.95,
+            trust_short: 0.85,
+            short: 40,
             iterations: 200,
             window: 60,
         }
@@ -132,12 +139,19 @@ pub struct Scores<'l, 't> {
     present: Vec<Feature>,
     /// Probability per category column.
     probabilities: Vec<f64>,
+    /// How many words the text has.
+    words: usize,
 }
 
 impl Scores<'_, '_> {
     /// How the lexicon that scored the text blends with the cue families.
     pub fn settings(&self) -> Settings {
         self.lexicon.settings
+    }
+
+    /// How many words the scored text has.
+    pub fn words(&self) -> usize {
+        self.words
     }
 
     /// The probability the lexicon gives `category`, when it knows the category.
@@ -258,6 +272,7 @@ impl Lexicon {
             text: normalised,
             present,
             probabilities,
+            words: total,
         }
     }
 
@@ -345,6 +360,12 @@ impl Lexicon {
                     "blend" => settings.blend = number(rest, n)?,
                     "cut" => settings.cut = number(rest, n)?,
                     "trust" => settings.trust = number(rest, n)?,
+                    "trust_short" => settings.trust_short = number(rest, n)?,
+                    "short" => {
+                        settings.short = rest
+                            .parse()
+                            .map_err(|_| format!("line {n}: {rest:?} is not a word count"))?;
+                    }
                     "window" => {
                         settings.window = rest
                             .parse()
@@ -401,6 +422,8 @@ impl Lexicon {
         let _ = writeln!(out, "@cut\t{}", self.settings.cut);
         let _ = writeln!(out, "@trust\t{}", self.settings.trust);
         let _ = writeln!(out, "@window\t{}", self.settings.window);
+        let _ = writeln!(out, "@trust_short\t{}", self.settings.trust_short);
+        let _ = writeln!(out, "@short\t{}", self.settings.short);
         let _ = writeln!(out, "@categories\t{}", self.categories.join("\t"));
         let _ = writeln!(out, "@bias\t{}", join(&self.bias, 4));
         let mut rows: Vec<(&String, &usize)> = self.terms.iter().collect();
@@ -494,14 +517,16 @@ pub fn fingerprint(examples: &[Example<'_>], settings: Settings) -> String {
         }
     };
     eat(format!(
-        "{} {} {} {} {} {} {}",
+        "{} {} {} {} {} {} {} {} {}",
         settings.c,
         settings.min_df,
         settings.blend,
         settings.cut,
         settings.trust,
+        settings.trust_short,
         settings.iterations,
-        settings.window
+        settings.window,
+        settings.short
     )
     .as_bytes());
     for e in examples {

@@ -369,7 +369,9 @@ impl<'t, 'n> Analysis<'t, 'n> {
         } else {
             threshold + (blended - settings.cut) / (1.0 - settings.cut) * (1.0 - threshold)
         };
-        let confidence = if from_cues >= settings.trust {
+        let trusted = from_cues >= settings.trust
+            || (from_cues >= settings.trust_short && scores.words() <= settings.short);
+        let confidence = if trusted {
             confidence.max(from_cues)
         } else {
             confidence
@@ -838,6 +840,24 @@ reason = "it already happened"
             let linear = found.iter().any(|&(_, s, e)| s < span.end && span.start < e);
             proptest::prop_assert_eq!(Spans::new(&found).overlaps(&span), linear);
         }
+    }
+
+    #[test]
+    fn a_clear_phrase_in_a_short_entry_is_not_overruled_by_the_lexicon() {
+        // The issue's own sentence: the lexicon alone gives personal contact too little,
+        // because it knows little about one sentence; the cue is clear.
+        let text = "He said he'd built such a rapport with me and gave me his number as I'm \
+                    moving to another hospital.";
+        let taxonomy = Taxonomy::builtin();
+        let with = classify(taxonomy, text);
+        assert!(
+            with.categories
+                .iter()
+                .any(|f| f.id.as_str() == "personal-contact"),
+            "{:?}",
+            with.categories
+        );
+        assert_eq!(with.route, Route::LineManager);
     }
 
     #[test]
