@@ -39,6 +39,10 @@ const NEGATION_WINDOW_WORDS: usize = 6;
 /// The most evidence phrases kept per category (the strongest, in text order).
 const MAX_EVIDENCE: usize = 8;
 
+/// From this many bytes of text (about 500 words), the cue families and the lexicon read
+/// it on two cores.
+const PARALLEL_BYTES: usize = 2_500;
+
 /// A category found in a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Found {
@@ -92,8 +96,15 @@ pub fn classify(taxonomy: &Taxonomy, text: &str) -> Classification {
 /// [`learned`]); categories the lexicon does not know rest on their cues alone.
 pub fn classify_with(taxonomy: &Taxonomy, lexicon: Option<&Lexicon>, text: &str) -> Classification {
     let norm = Normalised::new(text);
-    let analysis = Analysis::new(taxonomy, &norm);
-    let scores = lexicon.map(|l| l.score(&norm.text, &norm.sentences));
+    let score = || lexicon.map(|l| l.score(&norm.text, &norm.sentences));
+    // The cue families and the lexicon read the text independently: a long text is read
+    // by both at once (on rayon's pool, so callers already running in parallel are not
+    // oversubscribed). For a short one, handing work over costs more than it saves.
+    let (analysis, scores) = if lexicon.is_some() && norm.text.len() >= PARALLEL_BYTES {
+        rayon::join(|| Analysis::new(taxonomy, &norm), score)
+    } else {
+        (Analysis::new(taxonomy, &norm), score())
+    };
     let mut categories: Vec<Found> = taxonomy
         .categories
         .iter()
