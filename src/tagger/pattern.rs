@@ -416,7 +416,6 @@ fn word_node(word: &str, prefix: bool) -> Node {
 #[derive(Debug, Clone)]
 struct Program {
     states: Vec<State>,
-    start: usize,
     /// For the start and every state a step leads to: the steps and accept reachable
     /// from it without consuming a word, as a range of `reach`. Worked out once here, so
     /// matching never walks the splits.
@@ -434,7 +433,6 @@ impl Program {
         let mut program = Program {
             reach_of: vec![0..0; states.len()],
             states,
-            start,
             reach: Vec::new(),
             first_words: Vec::new(),
             first_other: Vec::new(),
@@ -652,40 +650,33 @@ impl Matcher {
         let id = u32::try_from(self.programs.len())
             .map_err(|_| PatternError::TooLarge(self.programs.len()))?;
         let program = Program::new(states, start);
-        let mut firsts = Vec::new();
-        first_preds(
-            &program,
-            program.start,
-            &mut vec![false; program.states.len()],
-            &mut firsts,
-        );
-        for pred in firsts {
-            match pred {
-                Pred::Word(sym) => {
-                    let list = slot(&mut self.by_word, sym);
-                    if list.last() != Some(&id) {
-                        list.push(id);
+        // Index the pattern by the first steps the program already worked out.
+        for &(sym, _) in &program.first_words {
+            let list = slot(&mut self.by_word, sym);
+            if list.last() != Some(&id) {
+                list.push(id);
+            }
+        }
+        for &s in &program.first_other {
+            match &program.states[s] {
+                State::Step(Pred::Prefix(p), _) => {
+                    if !self.by_prefix.iter().any(|(q, i)| *i == id && q == p) {
+                        self.by_prefix.push((p.clone(), id));
                     }
                 }
-                Pred::Words(syms) => {
-                    for &sym in syms.iter() {
-                        let list = slot(&mut self.by_word, sym);
-                        if list.last() != Some(&id) {
-                            list.push(id);
-                        }
-                    }
-                }
-                Pred::Prefix(p) => self.by_prefix.push((p, id)),
-                Pred::Number | Pred::Range(..) => {
+                State::Step(Pred::Number | Pred::Range(..), _) => {
                     if self.by_number.last() != Some(&id) {
                         self.by_number.push(id);
                     }
                 }
-                Pred::Any => {
+                State::Step(Pred::Any, _) => {
                     if self.always.last() != Some(&id) {
                         self.always.push(id);
                     }
                 }
+                State::Step(Pred::Word(_) | Pred::Words(_), _)
+                | State::Split(..)
+                | State::Accept => {}
             }
         }
         let mut needs = 0;
@@ -1129,25 +1120,6 @@ fn can_be_empty(node: &Node) -> bool {
     }
 }
 
-/// The predicates that can consume the first word of a match.
-fn first_preds(program: &Program, state: usize, seen: &mut Vec<bool>, out: &mut Vec<Pred>) {
-    if seen[state] {
-        return;
-    }
-    seen[state] = true;
-    match &program.states[state] {
-        State::Step(pred, _) => {
-            if !out.contains(pred) {
-                out.push(pred.clone());
-            }
-        }
-        State::Split(a, b) => {
-            first_preds(program, *a, seen, out);
-            first_preds(program, *b, seen, out);
-        }
-        State::Accept => {}
-    }
-}
 
 #[cfg(test)]
 mod tests {
