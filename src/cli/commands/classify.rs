@@ -49,7 +49,12 @@ pub fn run(ctx: &mut Context, args: &ClassifyArgs) -> Result<(), CliError> {
         return Err(usage("nothing to classify: the text is empty"));
     }
     let taxonomy = ctx.taxonomy()?;
-    let c = tagger::classify(taxonomy, &text);
+    // Compiling the cue patterns and loading the learned lexicon are most of the work and
+    // do not depend on each other: the patterns compile on another core meanwhile.
+    let c = std::thread::scope(|scope| {
+        scope.spawn(|| taxonomy.matcher().len());
+        tagger::classify(taxonomy, &text)
+    });
     if ctx.ui.json {
         let categories: Vec<_> = c
             .categories
