@@ -1120,7 +1120,6 @@ fn can_be_empty(node: &Node) -> bool {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     #[test]
