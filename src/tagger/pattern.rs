@@ -684,12 +684,9 @@ impl Matcher {
             let bit = 1 << k;
             needs |= bit;
             for &sym in set {
-                let at = sym as usize;
-                if self.by_anchor.len() <= at {
-                    self.by_anchor.resize_with(at + 1, Vec::new);
-                }
-                if !self.by_anchor[at].contains(&(id, bit)) {
-                    self.by_anchor[at].push((id, bit));
+                let list = slot(&mut self.by_anchor, sym);
+                if !list.contains(&(id, bit)) {
+                    list.push((id, bit));
                 }
             }
         }
@@ -1005,7 +1002,7 @@ fn number(word: &str) -> Option<f64> {
 }
 
 /// The list for symbol `sym` in a table indexed by symbol, grown as needed.
-fn slot(table: &mut Vec<Vec<u32>>, sym: u32) -> &mut Vec<u32> {
+fn slot<T>(table: &mut Vec<Vec<T>>, sym: u32) -> &mut Vec<T> {
     let at = sym as usize;
     if table.len() <= at {
         table.resize_with(at + 1, Vec::new);
