@@ -11,6 +11,15 @@ fn classify(env: &TestEnv, text: &str) -> serde_json::Value {
     serde_json::from_str(&env.ok(&["classify", "--json", text])).unwrap()
 }
 
+/// A JSON array of strings, as strings.
+fn strings(v: &serde_json::Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect()
+}
+
 fn ids(v: &serde_json::Value) -> Vec<String> {
     v["categories"]
         .as_array()
@@ -118,12 +127,7 @@ fn the_learned_lexicon_finds_what_no_cue_names_and_a_taxonomy_can_turn_it_off() 
         .iter()
         .find(|c| c["id"] == "gifts-hospitality")
         .unwrap_or_else(|| panic!("gifts-hospitality expected: {v}"));
-    let evidence: Vec<&str> = gifts["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e.as_str().unwrap())
-        .collect();
+    let evidence = strings(&gifts["evidence"]);
     assert!(evidence.contains(&"biscuits"), "{evidence:?}");
     assert!(evidence.iter().all(|e| text.contains(e)));
 
@@ -239,12 +243,7 @@ fn tag_adds_and_removes_and_a_removed_auto_tag_stays_removed() {
         "over-involvement",
     ]);
     let v = env.read_json(&["show", "1"]);
-    let cats: Vec<&str> = v["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
+    let cats = strings(&v["categories"]);
     assert!(!cats.contains(&"after-care-contact"));
     assert!(cats.contains(&"over-involvement"));
     // Re-tagging after an edit keeps the removal and the manual tag.
@@ -255,12 +254,7 @@ fn tag_adds_and_removes_and_a_removed_auto_tag_stays_removed() {
         &format!("{SEED} I am moving to another hospital on Friday."),
     ]);
     let v = env.read_json(&["show", "1"]);
-    let cats: Vec<&str> = v["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
+    let cats = strings(&v["categories"]);
     assert!(!cats.contains(&"after-care-contact"), "{cats:?}");
     assert!(cats.contains(&"over-involvement"));
     assert!(cats.contains(&"personal-contact"));
